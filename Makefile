@@ -1,0 +1,59 @@
+# edaobs — the front door. `make demo` to see it run, `make test` to prove it.
+SHELL := /bin/bash
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+SANITIZE ?= OFF
+JOBS ?= $(shell nproc)
+CTEST := ctest --test-dir $(BUILD_DIR) --output-on-failure
+
+.PHONY: help deps configure build unit e2e test demo stack-up stack-down bench clean
+
+help:
+	@echo "make demo        install what is missing, build, start the stack and the agents, send events"
+	@echo "make test        build, then unit tests (ctest -L unit) and end-to-end tests (ctest -L e2e)"
+	@echo "make deps        install dependencies (Debian packages, Kafka, Jaeger, Collector) into .stack/"
+	@echo "make build       configure and build into $(BUILD_DIR)/ (BUILD_TYPE=$(BUILD_TYPE), SANITIZE=ON for ASan+UBSan)"
+	@echo "make unit | e2e  one test suite"
+	@echo "make stack-up    start Kafka, Collector, Jaeger, Prometheus, Alertmanager on 127.0.0.1"
+	@echo "make stack-down  stop everything edaobs started (agents included)"
+	@echo "make bench       run the benchmarks; JSON results in $(BUILD_DIR)/bench/"
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DEDAOBS_SANITIZE=$(SANITIZE)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+unit: build
+	$(CTEST) -L unit -j $(JOBS)
+
+e2e: build
+	$(CTEST) -L e2e
+
+# Both suites run even if the first fails; the target fails if either did.
+test: deps build
+	@status=0; \
+	$(CTEST) -L unit -j $(JOBS) || status=1; \
+	$(CTEST) -L e2e || status=1; \
+	if [ $$status -ne 0 ]; then echo "make test: FAILED"; else echo "make test: all passed"; fi; \
+	exit $$status
+
+stack-up:
+	@scripts/stack-up.sh
+
+stack-down:
+	@scripts/stack-down.sh
+
+demo: deps build
+	@scripts/demo.sh
+
+bench: build
+	@scripts/bench.sh $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR)

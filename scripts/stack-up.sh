@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Starts the native observability stack on 127.0.0.1: Kafka (KRaft), Jaeger v2, the Collector,
+# Prometheus and Alertmanager. Each process runs in the background with its pid recorded under
+# .run/pids/; a component that is already running is left alone, so running this twice is harmless.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+OBS="$EDAOBS_ROOT/observability"
+READY_TIMEOUT="${EDAOBS_READY_TIMEOUT:-120}"
+
+require() { [[ -e "$1" ]] || die "$2 is missing ($1); run 'make deps' first"; }
+
+# start_component <name> <port> <readiness command...> -- <start command...>
+start_component() {
+  local name=$1 port=$2
+  shift 2
+  local ready=()
+  while [[ $1 != "--" ]]; do ready+=("$1"); shift; done
+  shift
+  local log="$LOG_DIR/$name.log"
+  if is_running "$name"; then
+    info "$name already running (pid $(cat "$(pid_file "$name")"))"
+  else
+    if port_in_use "$port"; then
+      die "port $port is taken by a process edaobs did not start; stop it or run 'make stack-down'"
+    fi
+    info "starting $name (log: ${log#"$EDAOBS_ROOT"/})"
+    start_bg "$name" "$log" "$@"
+  fi
+  wait_until "$READY_TIMEOUT" "$name" "$log" "${ready[@]}" || {
+    is_running "$name" || warn "$name exited"
+    return 1
+  }
+}
+
+kafka_ready() { kcat -b 127.0.0.1:9092 -L -m 2 -J 2>/dev/null | jq -e '.brokers | length > 0' >/dev/null; }
+
+start_kafka() {
+  require "$KAFKA_HOME/.complete" "Kafka"
+  local dir="$RUN_DIR/kafka"
+  mkdir -p "$dir"
+  # The repository's server.properties plus the one machine-specific line: where data lives.
+  { cat "$OBS/kafka/server.properties"; echo; echo "log.dirs=$dir/data"; } >"$dir/server.properties"
+  local java=(java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true
+    "-Dlog4j.configuration=file:$OBS/kafka/log4j.properties" -cp "$KAFKA_HOME/libs/*")
+  if [[ ! -f "$dir/data/meta.properties" ]] && ! is_running kafka; then
+    info "formatting Kafka storage (KRaft)"
+    "${java[@]}" kafka.tools.StorageTool format --ignore-formatted \
+      -t "$("${java[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)" \
+      -c "$dir/server.properties" >"$LOG_DIR/kafka-format.log" 2>&1 \
+      || { tail -n 20 "$LOG_DIR/kafka-format.log" >&2; die "Kafka storage format failed"; }
+  fi
+  start_component kafka 9092 kafka_ready -- "${java[@]}" kafka.Kafka "$dir/server.properties"
+}
+
+start_jaeger() {
+  require "$JAEGER_BIN" "Jaeger"
+  start_component jaeger 16686 http_ok http://127.0.0.1:16686/api/services -- \
+    "$JAEGER_BIN" --config "$OBS/jaeger/jaeger.yml"
+}
+
+start_otelcol() {
+  local bin
+  bin="$(otelcol_bin)"
+  require "$bin" "the OpenTelemetry Collector"
+  start_component otelcol 4318 http_ok http://127.0.0.1:13133/ -- \
+    "$bin" --config "$OBS/otel-collector/otel-collector.yml"
+}
+
+start_prometheus() {
+  # Prometheus resolves rule and target files relative to its config file, so the run dir holds
+  # links to the repository's files and targets/current points at the native target lists.
+  local dir="$RUN_DIR/prometheus"
+  mkdir -p "$dir/targets"
+  ln -sfn "$OBS/prometheus/prometheus.yml" "$dir/prometheus.yml"
+  ln -sfn "${EDAOBS_ALERT_RULES:-$OBS/prometheus/alert_rules.yml}" "$dir/alert_rules.yml"
+  ln -sfn "$OBS/prometheus/targets/native" "$dir/targets/current"
+  start_component prometheus 9090 http_ok http://127.0.0.1:9090/-/ready -- \
+    prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+    --web.listen-address=127.0.0.1:9090 --web.enable-lifecycle \
+    --enable-feature=exemplar-storage --storage.tsdb.retention.time=30d
+}
+
+start_alertmanager() {
+  local dir="$RUN_DIR/alertmanager"
+  mkdir -p "$dir"
+  start_component alertmanager 9093 http_ok http://127.0.0.1:9093/-/ready -- \
+    prometheus-alertmanager --config.file="$OBS/alertmanager/alertmanager.yml" \
+    --storage.path="$dir/data" --web.listen-address=127.0.0.1:9093 --cluster.listen-address=
+}
+
+main() {
+  local start=$SECONDS
+  mkdir -p "$LOG_DIR" "$PID_DIR"
+  step "Starting the native stack (state in ${RUN_DIR#"$EDAOBS_ROOT"/}/)"
+  start_kafka
+  start_jaeger
+  start_otelcol
+  start_alertmanager
+  start_prometheus
+  step "Stack ready in $((SECONDS - start))s"
+}
+
+main "$@"

@@ -1,0 +1,79 @@
+"""Small helpers shared by the end-to-end tests: HTTP JSON calls, waiting on conditions, stack
+addresses. Standard library only."""
+import json
+import os
+import secrets
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.environ.get("EDAOBS_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+BUILD_DIR = os.environ.get("EDAOBS_BUILD_DIR", os.path.join(ROOT, "build"))
+
+KAFKA = "127.0.0.1:9092"
+OTLP_HTTP = "http://127.0.0.1:4318"
+JAEGER = "http://127.0.0.1:16686"
+PROMETHEUS = "http://127.0.0.1:9090"
+ALERTMANAGER = "http://127.0.0.1:9093"
+
+
+def http_json(url, body=None, headers=None, timeout=5.0):
+    """GET (or POST when body is given) and decode a JSON answer. Raises on HTTP errors."""
+    data = None
+    hdrs = dict(headers or {})
+    if body is not None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        hdrs.setdefault("Content-Type", "application/json")
+    req = urllib.request.Request(url, data=data, headers=hdrs)
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        raw = resp.read()
+        return json.loads(raw) if raw else None
+
+
+def http_text(url, headers=None, timeout=5.0):
+    req = urllib.request.Request(url, headers=dict(headers or {}))
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return resp.read().decode()
+
+
+def wait_for(what, probe, timeout=60.0, interval=0.5):
+    """Polls probe() until it returns a truthy value, which is returned. On timeout raises an
+    AssertionError naming what was awaited and the last value or error seen."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        try:
+            value = probe()
+            if value:
+                return value
+            last = value
+        except (urllib.error.URLError, OSError, ValueError, KeyError) as exc:
+            last = repr(exc)
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; last: {last}")
+        time.sleep(interval)
+
+
+def random_hex(nbytes):
+    return secrets.token_hex(nbytes)
+
+
+def run(cmd, timeout=60, input_bytes=None):
+    """Runs a command, returns stdout; raises with stderr on failure."""
+    proc = subprocess.run(cmd, input=input_bytes, capture_output=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise AssertionError(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr.decode(errors='replace')}")
+    return proc.stdout
+
+
+def jaeger_trace(trace_id_hex):
+    """The trace from Jaeger's query API, or None while it is not there yet."""
+    try:
+        doc = http_json(f"{JAEGER}/api/traces/{trace_id_hex}")
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return None
+        raise
+    data = doc.get("data") or []
+    return data[0] if data else None
