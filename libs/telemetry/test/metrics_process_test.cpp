@@ -1,0 +1,72 @@
+// Process metrics from /proc/self: present, typed, and plausible for this very process.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "edaobs/telemetry/metrics/process_metrics.h"
+#include "edaobs/telemetry/metrics/registry.h"
+
+namespace edaobs::telemetry {
+namespace {
+
+double sample(const std::string& text, const std::string& name) {
+  const std::regex line("\n" + name + R"(\{service="svc"\} (\S+)\n)");
+  std::smatch match;
+  if (!std::regex_search(text, match, line)) {
+    ADD_FAILURE() << name << " missing in:\n" << text;
+    return -1;
+  }
+  return std::stod(match[1].str());
+}
+
+TEST(MetricsProcess, AllMetricsPresentAndSane) {
+  Registry registry({{"service", "svc"}});
+  register_process_metrics(registry);
+
+  // Burn a little CPU so the counter is visibly above zero.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(30);
+  volatile double sink = 0;
+  while (std::chrono::steady_clock::now() < until) sink = sink + 1.0;
+
+  std::thread extra_thread([] { std::this_thread::sleep_for(std::chrono::milliseconds(200)); });
+  const std::string text = registry.render();
+  extra_thread.join();
+
+  EXPECT_NE(text.find("# TYPE process_cpu_seconds_total counter\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE process_resident_memory_bytes gauge\n"), std::string::npos);
+  EXPECT_GT(sample(text, "process_cpu_seconds_total"), 0.0);
+  const double rss = sample(text, "process_resident_memory_bytes");
+  const double vsz = sample(text, "process_virtual_memory_bytes");
+  EXPECT_GT(rss, 100'000.0);
+  EXPECT_GT(vsz, rss);
+  EXPECT_GE(sample(text, "process_threads"), 2.0);  // main + extra_thread
+  const double open_fds = sample(text, "process_open_fds");
+  EXPECT_GE(open_fds, 3.0);  // stdin, stdout, stderr
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  EXPECT_EQ(sample(text, "process_max_fds"), static_cast<double>(limit.rlim_cur));
+  const double start = sample(text, "process_start_time_seconds");
+  const double now = std::chrono::duration<double>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  EXPECT_LE(start, now + 1);
+  EXPECT_GT(start, now - 3600);  // this test process started within the hour
+
+  // Opening descriptors shows up at the next scrape.
+  const int a = ::open("/dev/null", O_RDONLY);
+  const int b = ::open("/dev/null", O_RDONLY);
+  ASSERT_GE(a, 0);
+  ASSERT_GE(b, 0);
+  EXPECT_EQ(sample(registry.render(), "process_open_fds"), open_fds + 2);
+  ::close(a);
+  ::close(b);
+}
+
+}  // namespace
+}  // namespace edaobs::telemetry
