@@ -1,0 +1,42 @@
+#pragma once
+// One HTTP/1.1 connection used for POSTs from a single thread, with a deadline per request.
+// Beast's timeouts apply to asynchronous operations, so each request runs the async chain on a
+// private io_context until it completes or the deadline passes.
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "edaobs/telemetry/trace/header_map_carrier.h"
+#include "edaobs/telemetry/trace/otlp_http_exporter.h"
+
+namespace edaobs::telemetry::detail {
+
+struct HttpPostResult {
+  bool transport_error = false;  // no response: refused, reset, timed out, ...
+  bool aborted = false;          // abort() was called
+  std::string error;             // what went wrong, for diagnostics
+  int status = 0;                // HTTP status when a response arrived
+  std::string retry_after;       // raw Retry-After header, if any
+};
+
+class HttpPostClient {
+ public:
+  HttpPostClient(HttpEndpoint endpoint, HeaderList headers);
+  ~HttpPostClient();
+  HttpPostClient(const HttpPostClient&) = delete;
+  HttpPostClient& operator=(const HttpPostClient&) = delete;
+
+  // Sends `body` as application/json. A kept-alive connection that turns out to be closed by the
+  // server is replaced transparently once.
+  HttpPostResult post(const std::string& body, std::chrono::milliseconds timeout);
+  // From any thread: abort the request in progress.
+  void abort() noexcept;
+  void close() noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace edaobs::telemetry::detail

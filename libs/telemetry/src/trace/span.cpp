@@ -1,0 +1,162 @@
+#include "edaobs/telemetry/trace/span.h"
+
+#include <algorithm>
+
+#include "span_data_pool.h"
+
+namespace edaobs::telemetry {
+
+SpanProcessor::~SpanProcessor() = default;
+
+Span& Span::operator=(Span&& other) noexcept {
+  if (this != &other) {
+    end();
+    context_ = std::move(other.context_);
+    data_ = std::move(other.data_);
+    processor_ = other.processor_;
+  }
+  return *this;
+}
+
+// Attribute setters catch std::bad_alloc: dropping an attribute beats failing the caller.
+void Span::set_attribute(std::string_view key, const AttributeValue& value) noexcept {
+  if (data_) {
+    try {
+      data_->attributes.set(key, value);
+    } catch (...) {
+    }
+  }
+}
+
+void Span::set_attribute(std::string_view key, std::string_view value) noexcept {
+  if (data_) {
+    try {
+      data_->attributes.set(key, value);
+    } catch (...) {
+    }
+  }
+}
+
+void Span::set_attribute(std::string_view key, std::int64_t value) noexcept {
+  if (data_) {
+    try {
+      data_->attributes.set(key, value);
+    } catch (...) {
+    }
+  }
+}
+
+void Span::set_attribute(std::string_view key, double value) noexcept {
+  if (data_) {
+    try {
+      data_->attributes.set(key, value);
+    } catch (...) {
+    }
+  }
+}
+
+void Span::set_attribute(std::string_view key, bool value) noexcept {
+  if (data_) {
+    try {
+      data_->attributes.set(key, value);
+    } catch (...) {
+    }
+  }
+}
+
+void Span::add_event(std::string_view name, std::initializer_list<AttributeKeyValue> attributes) noexcept {
+  if (!data_) {
+    return;
+  }
+  if (data_->events.size() >= SpanData::kMaxEvents) {
+    ++data_->dropped_events;
+    return;
+  }
+  try {
+    SpanEvent& event = data_->events.emplace_back();
+    event.name.assign(name);
+    event.time_unix_nano = unix_nanos_now();
+    for (const AttributeKeyValue& kv : attributes) {
+      event.attributes.set(kv.key, kv.value);
+    }
+  } catch (...) {
+  }
+}
+
+void Span::add_event(std::string_view name, const OwnedAttributes& attributes) noexcept {
+  if (!data_) {
+    return;
+  }
+  if (data_->events.size() >= SpanData::kMaxEvents) {
+    ++data_->dropped_events;
+    return;
+  }
+  try {
+    SpanEvent& event = data_->events.emplace_back();
+    event.name.assign(name);
+    event.time_unix_nano = unix_nanos_now();
+    for (const auto& [key, value] : attributes) {
+      event.attributes.set(key, value);
+    }
+  } catch (...) {
+  }
+}
+
+void Span::set_status(StatusCode code, std::string_view description) noexcept {
+  if (!data_ || code == StatusCode::kUnset || data_->status_code == StatusCode::kOk) {
+    return;
+  }
+  data_->status_code = code;
+  try {
+    if (code == StatusCode::kError) {
+      data_->status_message.assign(description);
+    } else {
+      data_->status_message.clear();
+    }
+  } catch (...) {
+  }
+}
+
+void Span::record_error(std::string_view error_type, std::string_view message) noexcept {
+  if (!data_) {
+    return;
+  }
+  add_event("exception", {{"exception.type", error_type}, {"exception.message", message}});
+  set_status(StatusCode::kError, message);
+  set_attribute("error.type", error_type);
+}
+
+void Span::update_name(std::string_view name) noexcept {
+  if (data_) {
+    try {
+      data_->name.assign(name);
+    } catch (...) {
+    }
+  }
+}
+
+void Span::end() noexcept {
+  if (data_) {
+    finish(unix_nanos_now());
+  }
+}
+
+void Span::end(std::chrono::system_clock::time_point end_time) noexcept {
+  if (data_) {
+    finish(unix_nanos(end_time));
+  }
+}
+
+void Span::finish(std::uint64_t end_unix_nano) noexcept {
+  data_->end_unix_nano = std::max(end_unix_nano, data_->start_unix_nano);
+  try {
+    data_->context = context_;  // reuses the recycled trace_state buffer
+  } catch (...) {
+    data_->context.trace_state.clear();
+  }
+  processor_->on_end(data_);
+  detail::release_span_data(std::move(data_));
+  data_.reset();
+}
+
+}  // namespace edaobs::telemetry

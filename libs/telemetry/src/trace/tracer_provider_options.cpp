@@ -1,0 +1,231 @@
+// TracerProviderOptions::from_env: the OTEL_* environment variables of the OpenTelemetry SDK
+// configuration specification, validated strictly (a typo should fail at startup, not silently
+// fall back to a default).
+#include <charconv>
+#include <cstdlib>
+#include <limits>
+#include <stdexcept>
+
+#include "edaobs/telemetry/trace/otlp_http_exporter.h"
+#include "edaobs/telemetry/trace/tracer_provider.h"
+
+namespace edaobs::telemetry {
+namespace {
+
+using Lookup = std::function<std::optional<std::string>(std::string_view)>;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::invalid_argument bad_value(std::string_view variable, std::string_view value, std::string_view expected) {
+  return std::invalid_argument(std::string(variable) + ": invalid value '" + std::string(value) + "' (" +
+                               std::string(expected) + ")");
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view variable, std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '%') {
+      out.push_back(raw[i]);
+      continue;
+    }
+    const int hi = i + 2 < raw.size() ? hex_digit(raw[i + 1]) : -1;
+    const int lo = hi >= 0 ? hex_digit(raw[i + 2]) : -1;
+    if (hi < 0 || lo < 0) {
+      throw bad_value(variable, raw, "bad percent-encoding");
+    }
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
+// A non-empty value of `name`, or nullopt when unset or empty (both mean "default").
+std::optional<std::string> read(const Lookup& lookup, std::string_view name) {
+  std::optional<std::string> value = lookup(name);
+  if (value.has_value() && trim(*value).empty()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::uint64_t parse_unsigned(std::string_view variable, std::string_view raw, std::uint64_t min_value) {
+  const std::string_view value = trim(raw);
+  std::uint64_t parsed = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (ec != std::errc{} || ptr != value.data() + value.size() || parsed < min_value) {
+    throw bad_value(variable, raw, min_value > 0 ? "expected a positive integer" : "expected a non-negative integer");
+  }
+  return parsed;
+}
+
+std::chrono::milliseconds parse_millis(std::string_view variable, std::string_view raw, std::uint64_t min_value) {
+  const std::uint64_t ms = parse_unsigned(variable, raw, min_value);
+  if (ms > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() / 1'000'000)) {
+    throw bad_value(variable, raw, "milliseconds out of range");
+  }
+  return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+}
+
+bool parse_bool(std::string_view variable, std::string_view raw) {
+  const std::string_view value = trim(raw);
+  if (iequals_ascii(value, "true")) return true;
+  if (iequals_ascii(value, "false")) return false;
+  throw bad_value(variable, raw, "expected true or false");
+}
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c + ('a' - 'A'));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> parse_key_value_list(std::string_view variable,
+                                                                      std::string_view value) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!value.empty()) {
+    const std::size_t comma = value.find(',');
+    const std::string_view member = trim(value.substr(0, comma));
+    value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
+    if (member.empty()) {
+      continue;
+    }
+    const std::size_t eq = member.find('=');
+    if (eq == std::string_view::npos) {
+      throw bad_value(variable, member, "expected key=value");
+    }
+    const std::string_view key = trim(member.substr(0, eq));
+    if (key.empty()) {
+      throw bad_value(variable, member, "empty key");
+    }
+    out.emplace_back(percent_decode(variable, key), percent_decode(variable, trim(member.substr(eq + 1))));
+  }
+  return out;
+}
+
+TracerProviderOptions TracerProviderOptions::from_env() {
+  return from_env([](std::string_view name) -> std::optional<std::string> {
+    // getenv may return null; the string is copied at once because later setenv calls may free it.
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr) {
+      return std::nullopt;
+    }
+    return std::string(value);
+  });
+}
+
+TracerProviderOptions TracerProviderOptions::from_env(const Lookup& lookup) {
+  TracerProviderOptions options;
+
+  if (auto v = read(lookup, "OTEL_SDK_DISABLED")) {
+    options.enabled = !parse_bool("OTEL_SDK_DISABLED", *v);
+  }
+  if (auto v = read(lookup, "OTEL_TRACES_EXPORTER")) {
+    const std::string exporter = lowercase(trim(*v));
+    if (exporter == "none") {
+      options.enabled = false;
+    } else if (exporter != "otlp") {
+      throw bad_value("OTEL_TRACES_EXPORTER", *v, "supported: otlp, none");
+    }
+  }
+
+  if (auto v = read(lookup, "OTEL_RESOURCE_ATTRIBUTES")) {
+    options.resource_attributes = parse_key_value_list("OTEL_RESOURCE_ATTRIBUTES", *v);
+    for (const auto& [key, value] : options.resource_attributes) {
+      if (key == "service.name") {
+        options.service_name = value;
+      } else if (key == "service.version") {
+        options.service_version = value;
+      } else if (key == "service.instance.id") {
+        options.service_instance_id = value;
+      }
+    }
+  }
+  if (auto v = read(lookup, "OTEL_SERVICE_NAME")) {
+    options.service_name = std::string(trim(*v));
+  }
+
+  if (auto v = read(lookup, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) {
+    options.otlp_traces_endpoint = std::string(trim(*v));
+    try {
+      (void)parse_http_endpoint(options.otlp_traces_endpoint);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ") + e.what());
+    }
+  } else if (auto base = read(lookup, "OTEL_EXPORTER_OTLP_ENDPOINT")) {
+    options.otlp_traces_endpoint = otlp_traces_url_from_base(trim(*base));
+    try {
+      (void)parse_http_endpoint(options.otlp_traces_endpoint);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("OTEL_EXPORTER_OTLP_ENDPOINT: ") + e.what());
+    }
+  }
+  for (const char* name : {"OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS"}) {
+    if (auto v = read(lookup, name)) {
+      for (auto& header : parse_key_value_list(name, *v)) {
+        options.otlp_headers.push_back(std::move(header));
+      }
+    }
+  }
+  if (auto v = read(lookup, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT")) {
+    options.otlp_timeout = parse_millis("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", *v, 1);
+  } else if (auto t = read(lookup, "OTEL_EXPORTER_OTLP_TIMEOUT")) {
+    options.otlp_timeout = parse_millis("OTEL_EXPORTER_OTLP_TIMEOUT", *t, 1);
+  }
+  for (const char* name : {"OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"}) {
+    if (auto v = read(lookup, name)) {
+      const std::string protocol = lowercase(trim(*v));
+      if (protocol != "http/json" && protocol != "http/protobuf") {
+        throw bad_value(name, *v, "this exporter speaks OTLP/HTTP with JSON: use http/json");
+      }
+    }
+  }
+
+  const std::optional<std::string> sampler_arg = read(lookup, "OTEL_TRACES_SAMPLER_ARG");
+  if (auto v = read(lookup, "OTEL_TRACES_SAMPLER")) {
+    options.sampler = SamplerOptions::parse(lowercase(trim(*v)),
+                                            sampler_arg ? std::optional<std::string_view>(trim(*sampler_arg))
+                                                        : std::nullopt);
+  }
+
+  if (auto v = read(lookup, "OTEL_BSP_MAX_QUEUE_SIZE")) {
+    options.batch.max_queue_size = static_cast<std::size_t>(parse_unsigned("OTEL_BSP_MAX_QUEUE_SIZE", *v, 1));
+  }
+  if (auto v = read(lookup, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE")) {
+    options.batch.max_export_batch_size =
+        static_cast<std::size_t>(parse_unsigned("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", *v, 1));
+    if (options.batch.max_export_batch_size > options.batch.max_queue_size) {
+      throw bad_value("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", *v, "must not exceed OTEL_BSP_MAX_QUEUE_SIZE");
+    }
+  }
+  if (auto v = read(lookup, "OTEL_BSP_SCHEDULE_DELAY")) {
+    options.batch.schedule_delay = parse_millis("OTEL_BSP_SCHEDULE_DELAY", *v, 0);
+  }
+  if (auto v = read(lookup, "OTEL_BSP_EXPORT_TIMEOUT")) {
+    options.batch.export_timeout = parse_millis("OTEL_BSP_EXPORT_TIMEOUT", *v, 1);
+  }
+  return options;
+}
+
+}  // namespace edaobs::telemetry
