@@ -1,0 +1,33 @@
+#pragma once
+// Marks a consumed record as handled. The consumer stores a partition's offset only up to the
+// first record not yet handled, so nothing is committed ahead of unfinished work (at-least-once).
+//
+// A Completion is a shared handle: copies refer to the same record (so it can be captured by a
+// std::function, e.g. a producer's delivery callback), done() on any copy completes it, and when
+// the last copy goes away without done() the record counts as NOT handled: its offset, and every
+// later offset of its partition, stays unstored, and after a restart or rebalance the record is
+// consumed again. Thread-safe; done() may be called from any thread.
+#include <memory>
+
+namespace edaobs::kafka {
+
+namespace detail {
+struct CompletionState;
+}  // namespace detail
+
+class Completion {
+ public:
+  Completion() = default;  // completes nothing
+  explicit Completion(std::shared_ptr<detail::CompletionState> state) noexcept
+      : state_(std::move(state)) {}
+
+  // The record is fully handled (for a republishing agent: its output was acknowledged).
+  void done() noexcept;
+  // True until done() was called on some copy.
+  [[nodiscard]] bool pending() const noexcept;
+
+ private:
+  std::shared_ptr<detail::CompletionState> state_;
+};
+
+}  // namespace edaobs::kafka

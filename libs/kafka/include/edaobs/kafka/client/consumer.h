@@ -1,0 +1,137 @@
+#pragma once
+// A Kafka consumer that decodes the envelope, traces and measures every record, dead-letters
+// invalid ones, and commits only what was handled.
+//
+// Offsets: enable.auto.commit=true with enable.auto.offset.store=false. A record's offset is
+// stored only when it and every earlier record of its partition completed (Completion::done());
+// librdkafka commits stored offsets every commit_interval, and synchronously when partitions are
+// revoked and on close().
+//
+// Rebalancing: eager by default (librdkafka's "range,roundrobin"): on revoke the consumer waits
+// up to drain_timeout for in-flight records of the revoked partitions, stores their offsets and
+// commits synchronously before the partitions go. Set partition.assignment.strategy to
+// "cooperative-sticky" in `properties` for incremental rebalancing; the same drain-and-commit
+// runs for just the partitions that move.
+//
+// Per record: a CONSUMER span "process <topic>", the child of the producer's context carried in
+// the headers (or, with link_mode, a new trace linking to it; a missing or invalid traceparent
+// starts a new trace), active while the handler runs; message_broker_consume_duration_seconds
+// {topic} (fetched -> handler returned). A record that fails decoding goes to
+// `<topic><dlq_suffix>` with its key, value and original headers plus dlq_reason, dlq_detail,
+// dlq_original_topic, dlq_original_partition, dlq_original_offset (and
+// dlq_original_traceparent), event_errors_total{event_type,source,error} rises, and its offset
+// is stored once the dead letter is acknowledged. Consumer lag per partition (from librdkafka
+// statistics) is exposed as kafka_consumer_lag{topic,partition}.
+//
+// Threading: poll() and close() are called from one thread; Completion::done() from any.
+// Completions for in-flight records must come from other threads (e.g. a producer's delivery
+// thread) or before the handler returns: a revoke waits for them on the polling thread.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "edaobs/kafka/client/completion.h"
+#include "edaobs/kafka/client/options.h"
+#include "edaobs/kafka/client/producer.h"
+#include "edaobs/kafka/envelope/event.h"
+#include "edaobs/telemetry/logs/logger.h"
+#include "edaobs/telemetry/metrics/registry.h"
+#include "edaobs/telemetry/trace/tracer.h"
+
+namespace RdKafka {
+class KafkaConsumer;
+class Message;
+}  // namespace RdKafka
+
+namespace edaobs::kafka {
+
+namespace detail {
+class ClientEvents;
+class OffsetTracker;
+class RebalanceHandler;
+class ConsumerLag;
+}  // namespace detail
+
+// A decoded record, valid during the handler call (copy what must outlive it).
+struct ConsumedEvent {
+  const Event& event;
+  std::string_view topic;
+  std::int32_t partition;
+  std::int64_t offset;
+  // Kafka record timestamp (producer create time unless the topic uses log-append time).
+  std::optional<std::chrono::system_clock::time_point> timestamp;
+  // The record's process span, active on this thread during the call: add attributes, or
+  // record_error() when handling fails.
+  telemetry::Span& span;
+};
+
+// Call completion.done() once the record is fully handled, now or later from another thread.
+using EventHandler = std::function<void(const ConsumedEvent& record, Completion completion)>;
+
+enum class PollResult {
+  kIdle,          // nothing arrived within the timeout
+  kHandled,       // a record was decoded and passed to the handler
+  kDeadLettered,  // a record failed decoding and was sent to the DLQ
+  kError,         // a consumer error (logged), or the handler threw (record left unhandled)
+  kClosed,        // close() was called
+};
+
+class Consumer {
+ public:
+  // Subscribes to options.topics. `dead_letters` sends invalid records to the DLQ and must
+  // outlive the consumer. Throws ConfigError when librdkafka rejects the configuration or the
+  // subscription (group.id and topics are required).
+  Consumer(ConsumerOptions options, Producer& dead_letters, telemetry::Tracer& tracer,
+           telemetry::Registry& registry, telemetry::Logger& logger);
+  // close().
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  // Waits up to `timeout` for one record and dispatches it; also stores offsets that became
+  // ready and serves rebalances and statistics. Never throws.
+  PollResult poll(std::chrono::milliseconds timeout, const EventHandler& handler) noexcept;
+
+  // Waits for in-flight records (drain_timeout), stores and commits offsets, leaves the group.
+  // Idempotent.
+  void close() noexcept;
+
+  // Readiness: a broker connection is up and at least one partition is assigned.
+  [[nodiscard]] bool connected() const noexcept;
+  [[nodiscard]] std::size_t assigned_partitions() const noexcept;
+  // Records handed to handlers whose completion is still outstanding.
+  [[nodiscard]] std::size_t in_flight() const;
+
+ private:
+  struct Metrics;
+  friend class detail::RebalanceHandler;
+
+  PollResult dispatch(RdKafka::Message& message, const EventHandler& handler);
+  void dead_letter(RdKafka::Message& message, const DecodeError& error, Completion completion);
+  void store_ready_offsets();
+  void on_assign(const std::vector<std::pair<std::string, std::int32_t>>& partitions);
+  void on_revoke(const std::vector<std::pair<std::string, std::int32_t>>& partitions, bool lost);
+
+  ConsumerOptions options_;
+  DecodeOptions decode_options_;
+  Producer& dead_letters_;
+  telemetry::Tracer& tracer_;
+  telemetry::Logger& logger_;
+  std::unique_ptr<Metrics> metrics_;
+  std::shared_ptr<detail::ConsumerLag> lag_;  // shared with the registry's collect callback
+  std::unique_ptr<detail::OffsetTracker> tracker_;
+  std::unique_ptr<detail::ClientEvents> events_;
+  std::unique_ptr<detail::RebalanceHandler> rebalance_;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;  // after its callbacks: destroyed first
+  std::vector<HeaderView> header_views_;              // reused per record
+  std::atomic<std::size_t> assigned_{0};
+  bool closed_ = false;
+};
+
+}  // namespace edaobs::kafka

@@ -1,0 +1,56 @@
+#pragma once
+// What producers and consumers are built from. Every field has a working default except the
+// brokers (and the group and topics of a consumer). `properties` are raw librdkafka settings
+// applied last, so they can override anything the library sets (a rejected one throws
+// ConfigError naming it).
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "edaobs/kafka/envelope/event.h"
+
+namespace edaobs::kafka {
+
+using Properties = std::vector<std::pair<std::string, std::string>>;
+
+struct ProducerOptions {
+  std::string brokers = "127.0.0.1:9092";
+  std::string client_id = "edaobs-producer";
+  // Broker connectivity for connected() comes from librdkafka statistics at this interval
+  // (plus error events in between). 0 disables statistics.
+  std::chrono::milliseconds statistics_interval{2000};
+  // message.timeout.ms: how long librdkafka keeps retrying a record (e.g. while the broker is
+  // down) before reporting its delivery as failed.
+  std::chrono::milliseconds delivery_timeout{30000};
+  // How long send() waits for room when librdkafka's local queue is full before failing.
+  std::chrono::milliseconds queue_full_timeout{2000};
+  // message.max.bytes of the client; 0 keeps librdkafka's default (1000000).
+  std::size_t max_message_bytes = 0;
+  // How long the destructor lets outstanding records finish before purging them.
+  std::chrono::milliseconds close_timeout{10000};
+  Properties properties;
+};
+
+struct ConsumerOptions {
+  std::string brokers = "127.0.0.1:9092";
+  std::string client_id = "edaobs-consumer";
+  std::string group_id;
+  std::vector<std::string> topics;
+  // false: the process span is the child of the producer's context (one trace across agents).
+  // true: the process span starts a new trace and links to the producer's context.
+  bool link_mode = false;
+  // Records above this many bytes (key + value + headers) are dead-lettered as `oversized`.
+  std::size_t max_message_bytes = 1024 * 1024;
+  DataShape data_shape = DataShape::kJsonObject;
+  std::chrono::milliseconds statistics_interval{2000};  // consumer lag and connectivity; 0 = off
+  std::chrono::milliseconds commit_interval{1000};      // auto.commit.interval.ms
+  // On revoke and close: how long to wait for in-flight records to complete before the
+  // partitions go (records still in flight then are redelivered to the next owner).
+  std::chrono::milliseconds drain_timeout{10000};
+  std::string dlq_suffix = ".dlq";
+  Properties properties;
+};
+
+}  // namespace edaobs::kafka

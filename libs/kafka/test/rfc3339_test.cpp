@@ -1,0 +1,42 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "edaobs/kafka/envelope/rfc3339.h"
+
+namespace edaobs::kafka {
+namespace {
+
+using std::chrono::sys_days;
+using namespace std::chrono_literals;
+
+TEST(Rfc3339, ParsesUtcOffsetsAndFractions) {
+  const auto base = sys_days{std::chrono::year{2024} / 5 / 1} + 12h;
+  EXPECT_EQ(parse_rfc3339("2024-05-01T12:00:00Z"), base);
+  EXPECT_EQ(parse_rfc3339("2024-05-01t12:00:00z"), base);
+  EXPECT_EQ(parse_rfc3339("2024-05-01T14:30:00+02:30"), base);
+  EXPECT_EQ(parse_rfc3339("2024-05-01T07:00:00-05:00"), base);
+  EXPECT_EQ(parse_rfc3339("2024-05-01T12:00:00.5Z"), base + 500ms);
+  EXPECT_EQ(parse_rfc3339("2024-05-01T12:00:00.000001Z"), base + 1us);
+  EXPECT_EQ(parse_rfc3339("2024-02-29T00:00:00Z"), sys_days{std::chrono::year{2024} / 2 / 29});
+}
+
+TEST(Rfc3339, RejectsMalformedAndOutOfRange) {
+  for (const char* text :
+       {"", "2024-05-01", "2024-05-01T12:00Z", "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
+        "2024-05-01T12:60:00Z", "2024-05-01T12:00:61Z", "2024-05-01T12:00:00.Z",
+        "2024-05-01T12:00:00+0200", "2024-05-01T12:00:00Z ", "2024-05-01T12:00:00+24:00",
+        "2024-5-01T12:00:00Z"}) {
+    EXPECT_FALSE(parse_rfc3339(text).has_value()) << text;
+  }
+}
+
+TEST(Rfc3339, FormatIsParseableUtcWithMicroseconds) {
+  const auto time = sys_days{std::chrono::year{2031} / 12 / 31} + 23h + 59min + 58s + 123456us;
+  const std::string text = format_rfc3339(time);
+  EXPECT_EQ(text, "2031-12-31T23:59:58.123456Z");
+  EXPECT_EQ(parse_rfc3339(text), time);
+}
+
+}  // namespace
+}  // namespace edaobs::kafka
