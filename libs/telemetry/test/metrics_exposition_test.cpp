@@ -156,6 +156,20 @@ TEST(MetricsExposition, OpenMetricsExemplarsOnBucketLines) {
   EXPECT_FALSE(contains(registry.render(ExpositionFormat::kPrometheusText004), "trace_id"));
 }
 
+TEST(MetricsExposition, OpenMetricsCounterExemplar) {
+  Registry registry;
+  Counter& counter = registry.counter("orders_total", "Orders.").with({});
+  counter.inc(2, sampled_context());
+  counter.inc();
+  counter.inc(5, SpanContext{});  // invalid context: counted, no exemplar change
+  const std::string openmetrics = registry.render(ExpositionFormat::kOpenMetrics100);
+  const std::regex line(
+      R"(\norders_total 8 # \{trace_id="a0a1a2a3a4a5a6a7a8a9aaabacadaeaf",)"
+      R"(span_id="1011121314151617"\} 2 \d+\.\d{3}\n)");
+  EXPECT_TRUE(std::regex_search(openmetrics, line)) << openmetrics;
+  EXPECT_TRUE(contains(registry.render(ExpositionFormat::kPrometheusText004), "\norders_total 8\n"));
+}
+
 TEST(MetricsExposition, CallbackSamples) {
   Registry registry({{"service", "svc"}});
   registry.add_collect_callback([](CallbackSink& sink) {

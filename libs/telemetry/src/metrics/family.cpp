@@ -169,6 +169,11 @@ void Family<T>::render(ExpositionFormat format, std::string& out) const {
     for (const auto& [values, series] : series_) {
       append_series_name(out, name(), "", series.label_text);
       append_value(out, *series.metric);
+      if constexpr (std::is_same_v<T, Counter>) {
+        if (format == ExpositionFormat::kOpenMetrics100) {
+          if (const auto exemplar = series.metric->exemplar()) append_exemplar(out, *exemplar);
+        }
+      }
       out += '\n';
     }
   }

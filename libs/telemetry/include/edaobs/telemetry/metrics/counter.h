@@ -3,6 +3,10 @@
 #include <atomic>
 #include <bit>
 #include <cstdint>
+#include <optional>
+
+#include "edaobs/telemetry/metrics/exemplar.h"
+#include "edaobs/telemetry/trace/span_context.h"
 
 namespace edaobs::telemetry {
 
@@ -33,6 +37,13 @@ class alignas(64) Counter {
     add_fraction(v);
   }
 
+  // Adds `v` and, when `exemplar` is valid and sampled, keeps it as the counter's OpenMetrics
+  // exemplar (plain inc() never looks at the active span: it stays a single atomic add).
+  void inc(double v, const SpanContext& exemplar) noexcept {
+    inc(v);
+    if (exemplar.sampled() && exemplar.valid() && v >= 0.0) store_exemplar(exemplar, v);
+  }
+
   [[nodiscard]] double value() const noexcept {
     return static_cast<double>(whole_.load(std::memory_order_relaxed)) + fraction();
   }
@@ -41,6 +52,7 @@ class alignas(64) Counter {
     return whole_.load(std::memory_order_relaxed);
   }
   [[nodiscard]] double fractional_part() const noexcept { return fraction(); }
+  [[nodiscard]] std::optional<Exemplar> exemplar() const noexcept { return exemplar_.load(); }
 
  private:
   void add_fraction(double v) noexcept {
@@ -50,12 +62,14 @@ class alignas(64) Counter {
         std::memory_order_relaxed, std::memory_order_relaxed)) {
     }
   }
+  void store_exemplar(const SpanContext& context, double v) noexcept;
   [[nodiscard]] double fraction() const noexcept {
     return std::bit_cast<double>(fraction_bits_.load(std::memory_order_relaxed));
   }
 
   std::atomic<std::uint64_t> whole_{0};
   std::atomic<std::uint64_t> fraction_bits_{0};  // bits of +0.0
+  ExemplarSlot exemplar_;
 };
 
 }  // namespace edaobs::telemetry
