@@ -1,0 +1,429 @@
+// The OTLP/HTTP exporter against a scripted HTTP server on 127.0.0.1: retries with backoff on
+// 503/429/dropped or refused connections, Retry-After, non-retryable statuses, the deadline,
+// cancellation, kept-alive connections, and endpoint parsing.
+
+// GCC 12 reports -Wnull-dereference inside Asio once inlined here (third-party false positive);
+// it must be off before the Asio headers are read.
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <sys/socket.h>
+#include <thread>
+#include <vector>
+
+#include "edaobs/telemetry/trace/otlp_http_exporter.h"
+#include "edaobs/telemetry/trace/tracer_provider.h"
+
+namespace edaobs::telemetry {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+struct Reply {
+  int status = 200;
+  std::string retry_after{};
+  bool drop_connection = false;  // read the request, close without answering
+};
+
+struct RecordedRequest {
+  std::string method;
+  std::string target;
+  std::string content_type;
+  std::string body;
+};
+
+// Answers requests one by one from a script (the last entry repeats). One connection at a time.
+class ScriptedHttpServer {
+ public:
+  struct Options {
+    std::vector<Reply> script{Reply{}};
+    std::uint16_t port = 0;
+    bool keep_alive = false;                 // keep the connection for further requests
+    bool close_silently_after_reply = false;  // promise keep-alive, then close anyway
+  };
+
+  explicit ScriptedHttpServer(Options options) : options_(std::move(options)), acceptor_(io_) {
+    const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), options_.port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen();
+    port_ = acceptor_.local_endpoint().port();
+    thread_ = std::thread([this] { run(); });
+  }
+
+  ~ScriptedHttpServer() {
+    stopping_ = true;
+    const int fd = active_fd_.load();
+    if (fd >= 0) {
+      ::shutdown(fd, SHUT_RDWR);  // unblocks a read on a kept-alive connection
+    }
+    beast::error_code ignored;
+    tcp::socket poke(io_);
+    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ignored);  // unblocks accept
+    thread_.join();
+  }
+
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1/traces"; }
+  [[nodiscard]] std::vector<RecordedRequest> requests() const {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
+  [[nodiscard]] std::size_t connections() const { return connections_.load(); }
+
+ private:
+  void run() {
+    while (!stopping_) {
+      tcp::socket socket(io_);
+      beast::error_code ec;
+      acceptor_.accept(socket, ec);
+      if (stopping_ || ec) {
+        continue;
+      }
+      ++connections_;
+      active_fd_ = socket.native_handle();
+      serve(socket);
+      active_fd_ = -1;
+    }
+  }
+
+  void serve(tcp::socket& socket) {
+    beast::flat_buffer buffer;
+    for (;;) {
+      http::request<http::string_body> request;
+      beast::error_code ec;
+      http::read(socket, buffer, request, ec);
+      if (ec) {
+        return;
+      }
+      Reply reply;
+      {
+        std::lock_guard lock(mutex_);
+        requests_.push_back({std::string(request.method_string()), std::string(request.target()),
+                             std::string(request[http::field::content_type]), request.body()});
+        reply = options_.script[std::min(requests_.size() - 1, options_.script.size() - 1)];
+      }
+      if (reply.drop_connection) {
+        socket.close(ec);
+        return;
+      }
+      http::response<http::string_body> response(static_cast<http::status>(reply.status), 11);
+      response.set(http::field::content_type, "application/json");
+      if (!reply.retry_after.empty()) {
+        response.set(http::field::retry_after, reply.retry_after);
+      }
+      response.body() = "{}";
+      response.keep_alive(options_.keep_alive || options_.close_silently_after_reply);
+      response.prepare_payload();
+      http::write(socket, response, ec);
+      if (ec || !options_.keep_alive) {
+        socket.shutdown(tcp::socket::shutdown_both, ec);
+        socket.close(ec);
+        return;
+      }
+    }
+  }
+
+  Options options_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> active_fd_{-1};
+  std::atomic<std::size_t> connections_{0};
+  mutable std::mutex mutex_;
+  std::vector<RecordedRequest> requests_;
+};
+
+// Attempts reported by the exporter, safe to read from the test thread.
+struct AttemptLog {
+  std::mutex mutex;
+  std::vector<ExportAttempt> attempts;
+  std::function<void(const ExportAttempt&)> hook() {
+    return [this](const ExportAttempt& a) {
+      std::lock_guard lock(mutex);
+      attempts.push_back(a);
+    };
+  }
+  std::vector<ExportAttempt> snapshot() {
+    std::lock_guard lock(mutex);
+    return attempts;
+  }
+};
+
+std::vector<std::unique_ptr<SpanData>> make_spans(std::initializer_list<std::string_view> names) {
+  std::vector<std::unique_ptr<SpanData>> spans;
+  for (std::string_view name : names) {
+    auto span = std::make_unique<SpanData>();
+    span->context.trace_id.bytes[0] = 1;
+    span->context.span_id.bytes[0] = static_cast<std::uint8_t>(spans.size() + 1);
+    span->context.trace_flags = kTraceFlagSampled;
+    span->name = std::string(name);
+    span->start_unix_nano = 1;
+    span->end_unix_nano = 2;
+    spans.push_back(std::move(span));
+  }
+  return spans;
+}
+
+std::vector<std::string> span_names_in(const std::string& body) {
+  std::vector<std::string> names;
+  const boost::json::value root = boost::json::parse(body);
+  for (const auto& span : root.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").as_array()) {
+    names.emplace_back(span.at("name").as_string());
+  }
+  return names;
+}
+
+OtlpHttpExporterOptions fast_retry_options(std::string url, AttemptLog& log) {
+  OtlpHttpExporterOptions options;
+  options.endpoint = std::move(url);
+  options.timeout = 2s;
+  options.initial_backoff = 10ms;
+  options.max_backoff = 40ms;
+  options.on_attempt = log.hook();
+  return options;
+}
+
+Resource test_resource() { return make_resource("exporter-test", "", "id-1", {}); }
+
+TEST(OtlpHttpExporterTest, RetriesOn503And429AndDroppedConnectionThenDelivers) {
+  ScriptedHttpServer server({.script = {Reply{.status = 503}, Reply{.status = 429, .retry_after = "0"},
+                                        Reply{.drop_connection = true}, Reply{.status = 200}}});
+  AttemptLog log;
+  OtlpHttpExporter exporter(fast_retry_options(server.url(), log), test_resource());
+  const auto spans = make_spans({"a", "b", "c"});
+
+  EXPECT_EQ(exporter.export_spans(SpanBatch(spans), Clock::now() + 10s), ExportResult::kSuccess);
+
+  const auto attempts = log.snapshot();
+  ASSERT_EQ(attempts.size(), 4U);
+  EXPECT_EQ(attempts[0].http_status, 503);
+  EXPECT_TRUE(attempts[0].will_retry);
+  EXPECT_EQ(attempts[1].http_status, 429);
+  EXPECT_EQ(attempts[1].retry_delay, 0ms);  // Retry-After: 0
+  EXPECT_EQ(attempts[2].http_status, 0);    // no response: connection dropped
+  EXPECT_FALSE(attempts[2].error.empty());
+  EXPECT_TRUE(attempts[2].will_retry);
+  EXPECT_EQ(attempts[3].http_status, 200);
+  EXPECT_TRUE(attempts[3].error.empty());
+
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 4U);
+  for (const RecordedRequest& r : requests) {
+    EXPECT_EQ(r.method, "POST");
+    EXPECT_EQ(r.target, "/v1/traces");
+    EXPECT_EQ(r.content_type, "application/json");
+    EXPECT_EQ(span_names_in(r.body), (std::vector<std::string>{"a", "b", "c"}));
+  }
+}
+
+TEST(OtlpHttpExporterTest, RefusedConnectionIsRetriedUntilTheCollectorListens) {
+  std::uint16_t port = 0;
+  {  // find a free port, then leave it closed so the first attempt is refused
+    asio::io_context io;
+    tcp::acceptor probe(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    port = probe.local_endpoint().port();
+  }
+  std::optional<ScriptedHttpServer> server;
+  AttemptLog log;
+  OtlpHttpExporterOptions options =
+      fast_retry_options("http://127.0.0.1:" + std::to_string(port) + "/v1/traces", log);
+  options.on_attempt = [&, record = log.hook()](const ExportAttempt& attempt) {
+    record(attempt);
+    if (attempt.number == 1) {
+      server.emplace(ScriptedHttpServer::Options{.script = {Reply{}}, .port = port});  // the collector comes up
+    }
+  };
+  OtlpHttpExporter exporter(options, test_resource());
+  const auto spans = make_spans({"late"});
+
+  EXPECT_EQ(exporter.export_spans(SpanBatch(spans), Clock::now() + 10s), ExportResult::kSuccess);
+  const auto attempts = log.snapshot();
+  ASSERT_EQ(attempts.size(), 2U);
+  EXPECT_EQ(attempts[0].http_status, 0);
+  EXPECT_NE(attempts[0].error.find("connect"), std::string::npos) << attempts[0].error;
+  EXPECT_TRUE(attempts[0].will_retry);
+  EXPECT_EQ(attempts[1].http_status, 200);
+  ASSERT_TRUE(server.has_value());
+  ASSERT_EQ(server->requests().size(), 1U);
+  EXPECT_EQ(span_names_in(server->requests()[0].body), std::vector<std::string>{"late"});
+}
+
+TEST(OtlpHttpExporterTest, RetryAfterSecondsIsHonoured) {
+  ScriptedHttpServer server({.script = {Reply{.status = 503, .retry_after = "1"}, Reply{}}});
+  AttemptLog log;
+  OtlpHttpExporter exporter(fast_retry_options(server.url(), log), test_resource());
+  const auto spans = make_spans({"x"});
+  const auto start = Clock::now();
+  EXPECT_EQ(exporter.export_spans(SpanBatch(spans), Clock::now() + 10s), ExportResult::kSuccess);
+  EXPECT_GE(Clock::now() - start, 1s);
+  const auto attempts = log.snapshot();
+  ASSERT_EQ(attempts.size(), 2U);
+  EXPECT_EQ(attempts[0].retry_delay, 1000ms);
+}
+
+TEST(OtlpHttpExporterTest, NonRetryableStatusFailsAtOnce) {
+  for (int status : {400, 401, 404, 413, 500}) {
+    ScriptedHttpServer server({.script = {Reply{.status = status}, Reply{}}});
+    AttemptLog log;
+    OtlpHttpExporter exporter(fast_retry_options(server.url(), log), test_resource());
+    const auto spans = make_spans({"bad"});
+    EXPECT_EQ(exporter.export_spans(SpanBatch(spans), Clock::now() + 10s), ExportResult::kFailure) << status;
+    const auto attempts = log.snapshot();
+    ASSERT_EQ(attempts.size(), 1U) << status;
+    EXPECT_FALSE(attempts[0].will_retry);
+    EXPECT_EQ(server.requests().size(), 1U);
+  }
+}
+
+TEST(OtlpHttpExporterTest, GivesUpAtTheDeadline) {
+  ScriptedHttpServer server({.script = {Reply{.status = 503}}});
+  AttemptLog log;
+  OtlpHttpExporter exporter(fast_retry_options(server.url(), log), test_resource());
+  const auto spans = make_spans({"never"});
+  const auto start = Clock::now();
+  EXPECT_EQ(exporter.export_spans(SpanBatch(spans), start + 300ms), ExportResult::kFailure);
+  const auto elapsed = Clock::now() - start;
+  EXPECT_LT(elapsed, 2s);
+  const auto attempts = log.snapshot();
+  ASSERT_GE(attempts.size(), 2U);  // backoff is 10-40 ms, so several tries fit in 300 ms
+  EXPECT_FALSE(attempts.back().will_retry);
+  for (std::size_t i = 0; i + 1 < attempts.size(); ++i) {
+    EXPECT_TRUE(attempts[i].will_retry);
+    EXPECT_GE(attempts[i].retry_delay, 5ms);  // jitter stays within [0.5, 1.5) x backoff
+    EXPECT_LT(attempts[i].retry_delay, 60ms);
+  }
+}
+
+TEST(OtlpHttpExporterTest, CancelStopsTheRetryWaitPromptly) {
+  ScriptedHttpServer server({.script = {Reply{.status = 503, .retry_after = "30"}}});
+  AttemptLog log;
+  OtlpHttpExporter exporter(fast_retry_options(server.url(), log), test_resource());
+  const auto spans = make_spans({"cancelled"});
+  std::thread canceller([&] {
+    const auto deadline = Clock::now() + 5s;
+    while (log.snapshot().empty() && Clock::now() < deadline) {
+      std::this_thread::sleep_for(1ms);
+    }
+    exporter.cancel();
+  });
+  const auto start = Clock::now();
+  EXPECT_EQ(exporter.export_spans(SpanBatch(spans), start + 60s), ExportResult::kFailure);
+  canceller.join();
+  EXPECT_LT(Clock::now() - start, 10s);
+  EXPECT_EQ(log.snapshot().size(), 1U);
+}
+
+TEST(OtlpHttpExporterTest, KeptAliveConnectionIsReusedAndReplacedWhenTheServerDropsIt) {
+  {
+    ScriptedHttpServer server({.script = {Reply{}}, .keep_alive = true});
+    AttemptLog log;
+    OtlpHttpExporter exporter(fast_retry_options(server.url(), log), test_resource());
+    for (int i = 0; i < 3; ++i) {
+      const auto spans = make_spans({"reuse"});
+      EXPECT_EQ(exporter.export_spans(SpanBatch(spans), Clock::now() + 5s), ExportResult::kSuccess);
+    }
+    EXPECT_EQ(server.requests().size(), 3U);
+    EXPECT_EQ(server.connections(), 1U);
+    exporter.shutdown();
+  }
+  {
+    ScriptedHttpServer server({.script = {Reply{}}, .close_silently_after_reply = true});
+    AttemptLog log;
+    OtlpHttpExporter exporter(fast_retry_options(server.url(), log), test_resource());
+    for (int i = 0; i < 3; ++i) {
+      const auto spans = make_spans({"stale"});
+      EXPECT_EQ(exporter.export_spans(SpanBatch(spans), Clock::now() + 5s), ExportResult::kSuccess);
+    }
+    EXPECT_EQ(log.snapshot().size(), 3U);  // the stale connection cost no visible attempt
+    EXPECT_EQ(server.requests().size(), 3U);
+    EXPECT_EQ(server.connections(), 3U);
+  }
+}
+
+TEST(OtlpHttpExporterTest, ProviderExportsThroughHttpWithItsResource) {
+  ScriptedHttpServer server({.script = {Reply{}}});
+  TracerProviderOptions options;
+  options.service_name = "http-provider-test";
+  options.otlp_traces_endpoint = server.url();
+  options.batch.schedule_delay = 20ms;
+  {
+    TracerProvider provider(options);
+    {
+      Span span = provider.tracer().start_span("over http", {.kind = SpanKind::kClient});
+      span.set_attribute("answer", 42);
+    }
+    ASSERT_TRUE(provider.force_flush(5s));
+    EXPECT_EQ(provider.stats().spans_exported, 1U);
+  }
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 1U);
+  const boost::json::value root = boost::json::parse(requests[0].body);
+  const auto& resource_attributes = root.at("resourceSpans").at(0).at("resource").at("attributes").as_array();
+  bool found = false;
+  for (const auto& kv : resource_attributes) {
+    if (kv.at("key").as_string() == "service.name") {
+      found = kv.at("value").at("stringValue").as_string() == "http-provider-test";
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(span_names_in(requests[0].body), std::vector<std::string>{"over http"});
+}
+
+TEST(HttpEndpointTest, ParsesHttpUrls) {
+  HttpEndpoint ep = parse_http_endpoint("http://collector:4318/v1/traces");
+  EXPECT_EQ(ep.host, "collector");
+  EXPECT_EQ(ep.port, "4318");
+  EXPECT_EQ(ep.target, "/v1/traces");
+  EXPECT_EQ(ep.host_header, "collector:4318");
+
+  ep = parse_http_endpoint("http://collector");
+  EXPECT_EQ(ep.port, "80");
+  EXPECT_EQ(ep.target, "/");
+
+  ep = parse_http_endpoint("http://[::1]:4318/custom/path?x=1");
+  EXPECT_EQ(ep.host, "::1");
+  EXPECT_EQ(ep.port, "4318");
+  EXPECT_EQ(ep.target, "/custom/path?x=1");
+}
+
+TEST(HttpEndpointTest, RejectsHttpsAndMalformedUrls) {
+  try {
+    (void)parse_http_endpoint("https://collector:4318/v1/traces");
+    FAIL() << "https must be rejected";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("https is not supported"), std::string::npos) << e.what();
+  }
+  for (std::string_view url : {"collector:4318", "http://", "http://:4318/x", "http://host:0/", "http://host:99999/",
+                               "http://host:12ab/", "http://[::1/x"}) {
+    EXPECT_THROW((void)parse_http_endpoint(url), std::invalid_argument) << url;
+  }
+  EXPECT_THROW(OtlpHttpExporter(OtlpHttpExporterOptions{.endpoint = "https://x/v1/traces"}, test_resource()),
+               std::invalid_argument);
+}
+
+TEST(HttpEndpointTest, BaseEndpointGetsTheTracesPath) {
+  EXPECT_EQ(otlp_traces_url_from_base("http://localhost:4318"), "http://localhost:4318/v1/traces");
+  EXPECT_EQ(otlp_traces_url_from_base("http://localhost:4318/"), "http://localhost:4318/v1/traces");
+  EXPECT_EQ(otlp_traces_url_from_base("http://gw/otlp"), "http://gw/otlp/v1/traces");
+}
+
+}  // namespace
+}  // namespace edaobs::telemetry
