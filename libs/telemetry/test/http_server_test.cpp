@@ -2,11 +2,9 @@
 #pragma GCC diagnostic ignored "-Wnull-dereference"  // Asio internals inlined here (GCC 12)
 
 #include <gtest/gtest.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 
+#include <array>
 #include <atomic>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -31,15 +29,12 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Response = http::response<http::string_body>;
 
-// A blocking HTTP/1.1 client on one keep-alive connection, with socket timeouts so that a
-// misbehaving server fails the test instead of hanging it.
+// An HTTP/1.1 client on one keep-alive connection. Every operation runs with a deadline so
+// that a misbehaving server fails the test instead of hanging it.
 class Client {
  public:
   explicit Client(std::uint16_t port) : socket_(io_) {
     socket_.connect({asio::ip::make_address("127.0.0.1"), port});
-    timeval timeout{5, 0};
-    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   }
 
   Response send(http::verb method, const std::string& target, const std::string& body = {},
@@ -51,9 +46,10 @@ class Client {
       request.body() = body;
       request.prepare_payload();
     }
-    http::write(socket_, request);
+    throw_on_error(run([&](auto handler) { http::async_write(socket_, request, handler); }));
     Response response;
-    http::read(socket_, buffer_, response);
+    throw_on_error(
+        run([&](auto handler) { http::async_read(socket_, buffer_, response, handler); }));
     return response;
   }
 
@@ -63,9 +59,41 @@ class Client {
     return send(http::verb::get, target, {}, std::move(headers));
   }
 
-  tcp::socket& socket() { return socket_; }
+  void write_raw(const std::string& bytes) {
+    throw_on_error(run([&](auto handler) { asio::async_write(socket_, asio::buffer(bytes), handler); }));
+  }
+
+  // Reads once; returns the error (eof once the server has closed the connection).
+  boost::system::error_code read_some() {
+    std::array<char, 256> bytes;
+    return run([&](auto handler) { socket_.async_read_some(asio::buffer(bytes), handler); });
+  }
 
  private:
+  template <class Start>
+  boost::system::error_code run(Start start) {
+    boost::system::error_code result;
+    bool done = false;
+    io_.restart();
+    start([&](boost::system::error_code error, std::size_t) {
+      result = error;
+      done = true;
+    });
+    io_.run_for(std::chrono::seconds(5));
+    if (!done) {
+      socket_.cancel();
+      io_.restart();
+      io_.run();
+      ADD_FAILURE() << "client operation timed out";
+      return asio::error::timed_out;
+    }
+    return result;
+  }
+
+  static void throw_on_error(boost::system::error_code error) {
+    if (error) throw boost::system::system_error(error);
+  }
+
   asio::io_context io_;
   tcp::socket socket_;
   beast::flat_buffer buffer_;
@@ -226,7 +254,7 @@ TEST(HttpServer, StopIsPromptWithConnectedClients) {
   Client idle(port);  // keep-alive connection, idle after one request
   ASSERT_EQ(idle.get("/health").result_int(), 200U);
   Client partial(port);  // half a request: the server is mid-read
-  asio::write(partial.socket(), asio::buffer(std::string("GET /metrics HTTP/1.1\r\nHost: x\r\n")));
+  partial.write_raw("GET /metrics HTTP/1.1\r\nHost: x\r\n");
   // Wait (with a deadline) until the partial connection is surely accepted and being read.
   ASSERT_EQ(Client(port).get("/health").result_int(), 200U);
 
@@ -238,13 +266,12 @@ TEST(HttpServer, StopIsPromptWithConnectedClients) {
   EXPECT_EQ(server->port(), 0);
 
   // Both connections were closed by the server.
-  std::array<char, 16> byte;
-  boost::system::error_code error;
-  idle.socket().read_some(asio::buffer(byte), error);
-  EXPECT_EQ(error, asio::error::eof);
-  partial.socket().read_some(asio::buffer(byte), error);
-  EXPECT_TRUE(error == asio::error::eof || error == asio::error::connection_reset) << error;
+  EXPECT_EQ(idle.read_some(), asio::error::eof);
+  const auto partial_error = partial.read_some();
+  EXPECT_TRUE(partial_error == asio::error::eof || partial_error == asio::error::connection_reset)
+      << partial_error;
   // Nothing listens any more.
+  boost::system::error_code error;
   asio::io_context io;
   tcp::socket probe(io);
   probe.connect({asio::ip::make_address("127.0.0.1"), port}, error);

@@ -3,7 +3,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <atomic>
 #include <limits>
+#include <thread>
 
 #include "edaobs/telemetry/metrics/histogram.h"
 #include "edaobs/telemetry/trace/span_context.h"
@@ -118,6 +120,40 @@ TEST(MetricsHistogram, ExemplarTakenFromActiveSampledContext) {
   histogram.observe(0.09, SpanContext{});
   EXPECT_EQ(histogram.exemplar(0)->trace_id, newer.trace_id);
   EXPECT_EQ(histogram.snapshot().count, 6U);
+}
+
+TEST(MetricsHistogram, ConcurrentExemplarsAreNeverTorn) {
+  // Writers store exemplars whose every byte and value carry one seed; a reader must never see
+  // a mix of two writes.
+  const std::vector<double> bounds{1000.0};
+  Histogram histogram(bounds);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 2; ++t) {
+    writers.emplace_back([&, t] {
+      std::uint8_t seed = static_cast<std::uint8_t>(1 + t * 100);
+      while (!stop.load(std::memory_order_relaxed)) {
+        SpanContext context;
+        context.trace_id.bytes.fill(seed);
+        context.span_id.bytes.fill(seed);
+        context.trace_flags = kTraceFlagSampled;
+        histogram.observe(static_cast<double>(seed), context);
+        seed = static_cast<std::uint8_t>(seed == 250 ? 1 : seed + 1);
+      }
+    });
+  }
+  int seen = 0;
+  for (int i = 0; i < 200'000; ++i) {
+    const auto exemplar = histogram.exemplar(0);
+    if (!exemplar) continue;
+    ++seen;
+    const auto seed = static_cast<std::uint8_t>(exemplar->value);
+    for (std::uint8_t b : exemplar->trace_id.bytes) ASSERT_EQ(b, seed);
+    for (std::uint8_t b : exemplar->span_id.bytes) ASSERT_EQ(b, seed);
+  }
+  stop = true;
+  for (auto& writer : writers) writer.join();
+  EXPECT_GT(seen, 0);
 }
 
 }  // namespace
