@@ -277,8 +277,10 @@ void Consumer::dead_letter(RdKafka::Message& message, const DecodeError& error,
   letter.headers.push_back({"dlq_original_partition", std::to_string(message.partition())});
   letter.headers.push_back({"dlq_original_offset", std::to_string(message.offset())});
 
-  const std::string_view event_type = error.event_type.empty() ? "unknown" : error.event_type;
-  const std::string_view source = error.source.empty() ? "unknown" : error.source;
+  const std::string_view event_type =
+      error.event_type.empty() ? std::string_view("unknown") : std::string_view(error.event_type);
+  const std::string_view source =
+      error.source.empty() ? std::string_view("unknown") : std::string_view(error.source);
   metrics_->event_errors.with({event_type, source, to_string(error.code)}).inc();
   logger_.warn("invalid event sent to the dead-letter topic",
                {{"reason", reason}, {"detail", error.detail}, {"topic", topic},
@@ -334,6 +336,9 @@ void Consumer::on_assign(const std::vector<std::pair<std::string, std::int32_t>>
 void Consumer::on_revoke(const std::vector<std::pair<std::string, std::int32_t>>& partitions,
                          bool lost) {
   const auto deadline = std::chrono::steady_clock::now() + options_.drain_timeout;
+  logger_.info("kafka partitions revoking; draining in-flight records",
+               {{"group", options_.group_id}, {"partitions", partitions.size()},
+                {"in_flight", tracker_->pending()}, {"lost", lost}});
   if (!tracker_->wait_idle(partitions, deadline)) {
     logger_.warn("in-flight records not finished before their partitions were revoked",
                  {{"group", options_.group_id}, {"in_flight", tracker_->pending()}});
@@ -382,5 +387,20 @@ std::size_t Consumer::assigned_partitions() const noexcept {
 }
 
 std::size_t Consumer::in_flight() const { return tracker_->pending(); }
+
+std::optional<std::int64_t> Consumer::committed_offset(std::string_view topic,
+                                                       std::int32_t partition,
+                                                       std::chrono::milliseconds timeout) {
+  if (closed_) return std::nullopt;
+  std::unique_ptr<RdKafka::TopicPartition> owned(
+      RdKafka::TopicPartition::create(std::string(topic), partition));
+  std::vector<RdKafka::TopicPartition*> partitions{owned.get()};
+  if (consumer_->committed(partitions, static_cast<int>(timeout.count())) !=
+          RdKafka::ERR_NO_ERROR ||
+      owned->err() != RdKafka::ERR_NO_ERROR || owned->offset() < 0) {
+    return std::nullopt;
+  }
+  return owned->offset();
+}
 
 }  // namespace edaobs::kafka

@@ -107,6 +107,11 @@ class Consumer {
   [[nodiscard]] std::size_t assigned_partitions() const noexcept;
   // Records handed to handlers whose completion is still outstanding.
   [[nodiscard]] std::size_t in_flight() const;
+  // The group's committed offset (next offset to consume) for a partition, asked from the group
+  // coordinator; nullopt when nothing is committed or the query failed. For tools and tests.
+  [[nodiscard]] std::optional<std::int64_t> committed_offset(std::string_view topic,
+                                                             std::int32_t partition,
+                                                             std::chrono::milliseconds timeout);
 
  private:
   struct Metrics;
