@@ -84,13 +84,11 @@ void BatchSpanProcessor::on_end(std::unique_ptr<SpanData>& data) noexcept {
   State& s = *state_;
   if (!s.accepting.load(std::memory_order_relaxed)) {
     s.dropped.fetch_add(1, std::memory_order_relaxed);
-    data->reset();
     return;
   }
   const std::optional<std::uint64_t> pos = s.queue.try_push(data);
   if (!pos.has_value()) {
     s.dropped.fetch_add(1, std::memory_order_relaxed);
-    data->reset();
     return;
   }
   // Wake a sleeping worker once a full batch is waiting. worker_waiting is read after the
@@ -106,7 +104,7 @@ void BatchSpanProcessor::on_end(std::unique_ptr<SpanData>& data) noexcept {
 void BatchSpanProcessor::run() noexcept {
   State& s = *state_;
   const std::size_t batch_size = s.options.max_export_batch_size;
-  std::vector<std::unique_ptr<SpanData>> batch(batch_size);  // null until slots hand objects back
+  std::vector<std::unique_ptr<SpanData>> batch(batch_size);  // spent objects, handed back via the slots
 
   const auto export_taken = [&](std::size_t n) {
     ExportResult result = ExportResult::kFailure;
@@ -115,9 +113,8 @@ void BatchSpanProcessor::run() noexcept {
     } catch (...) {
       result = ExportResult::kFailure;
     }
-    for (std::size_t i = 0; i < n; ++i) {
-      batch[i]->reset();
-    }
+    // No reset here: the producer thread that reuses an object resets it, touching memory it is
+    // about to write anyway, which keeps this thread's share of the cache traffic small.
     if (result == ExportResult::kSuccess) {
       s.exported.fetch_add(n, std::memory_order_release);
     } else {

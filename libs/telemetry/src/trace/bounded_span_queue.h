@@ -1,6 +1,6 @@
 #pragma once
 // Bounded multi-producer single-consumer queue of SpanData (the sequence-numbered ring of Dmitry
-// Vyukov's bounded queue). Entries move by swapping unique_ptrs, so a producer gets back the reset
+// Vyukov's bounded queue). Entries move by swapping unique_ptrs, so a producer gets back the spent
 // SpanData the consumer left in the slot: buffers circulate instead of being reallocated.
 #include <atomic>
 #include <cstdint>
@@ -15,7 +15,7 @@ class BoundedSpanQueue {
  public:
   explicit BoundedSpanQueue(std::size_t capacity);
 
-  // Any thread. On success `data` is swapped with the slot's previous (reset or null) object and
+  // Any thread. On success `data` is swapped with the slot's previous (spent or null) object and
   // the entry's position is returned; when the queue is full, nullopt and `data` is untouched.
   [[nodiscard]] std::optional<std::uint64_t> try_push(std::unique_ptr<SpanData>& data) noexcept {
     std::uint64_t pos = tail_.load(std::memory_order_relaxed);
@@ -38,7 +38,7 @@ class BoundedSpanQueue {
     }
   }
 
-  // The single consumer thread. Swaps the oldest published entry into `out` (whose reset object
+  // The single consumer thread. Swaps the oldest published entry into `out` (whose spent object
   // goes back to the slot); false when nothing is published at the head.
   bool try_pop(std::unique_ptr<SpanData>& out) noexcept {
     const std::uint64_t pos = head_.load(std::memory_order_relaxed);

@@ -62,22 +62,25 @@ thread_local Xoshiro256 t_rng;
 std::uint64_t random_u64() noexcept { return t_rng.next(); }
 
 TraceId generate_trace_id() noexcept {
+  std::uint64_t hi = 0;
+  std::uint64_t lo = 0;
+  while ((hi | lo) == 0) {  // all zeros is the invalid id
+    hi = t_rng.next();
+    lo = t_rng.next();
+  }
   TraceId id;
-  do {
-    const std::uint64_t hi = t_rng.next();
-    const std::uint64_t lo = t_rng.next();
-    std::memcpy(id.bytes.data(), &hi, 8);
-    std::memcpy(id.bytes.data() + 8, &lo, 8);
-  } while (!id.valid());
+  std::memcpy(id.bytes.data(), &hi, 8);
+  std::memcpy(id.bytes.data() + 8, &lo, 8);
   return id;
 }
 
 SpanId generate_span_id() noexcept {
+  std::uint64_t v = 0;
+  while (v == 0) {
+    v = t_rng.next();
+  }
   SpanId id;
-  do {
-    const std::uint64_t v = t_rng.next();
-    std::memcpy(id.bytes.data(), &v, 8);
-  } while (!id.valid());
+  std::memcpy(id.bytes.data(), &v, 8);
   return id;
 }
 

@@ -135,11 +135,7 @@ void Span::update_name(std::string_view name) noexcept {
   }
 }
 
-void Span::end() noexcept {
-  if (data_) {
-    finish(unix_nanos_now());
-  }
-}
+void Span::finish_now() noexcept { finish(unix_nanos_now()); }
 
 void Span::end(std::chrono::system_clock::time_point end_time) noexcept {
   if (data_) {

@@ -23,7 +23,9 @@ thread_local Stock t_stock;
 std::unique_ptr<SpanData> acquire_span_data() {
   Stock& stock = t_stock;
   if (stock.count > 0) {
-    return std::move(stock.items[--stock.count]);
+    std::unique_ptr<SpanData> data = std::move(stock.items[--stock.count]);
+    data->reset();
+    return data;
   }
   auto data = std::make_unique<SpanData>();
   data->attributes.reserve(kInitialAttributes, kInitialArenaBytes);

@@ -59,7 +59,11 @@ class Span {
   void update_name(std::string_view name) noexcept;
 
   // Ends the span now (or at `end_time`); later calls do nothing.
-  void end() noexcept;
+  void end() noexcept {
+    if (data_) {
+      finish_now();
+    }
+  }
   void end(std::chrono::system_clock::time_point end_time) noexcept;
 
   // Valid after end() too, so a SpanScope may outlive the end of its span (not the Span object).
@@ -68,8 +72,7 @@ class Span {
 
  private:
   friend class Tracer;
-  Span(SpanContext context, std::unique_ptr<SpanData> data, SpanProcessor* processor) noexcept
-      : context_(std::move(context)), data_(std::move(data)), processor_(processor) {}
+  void finish_now() noexcept;
   void finish(std::uint64_t end_unix_nano) noexcept;
 
   SpanContext context_;

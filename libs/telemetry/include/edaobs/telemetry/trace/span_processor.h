@@ -9,8 +9,8 @@ namespace edaobs::telemetry {
 class SpanProcessor {
  public:
   virtual ~SpanProcessor();
-  // Takes the finished span without blocking. On return `data` holds an empty (reset) SpanData
-  // or null, which the caller may reuse for its next span.
+  // Takes the finished span without blocking. On return `data` holds a spent SpanData (or null)
+  // whose buffers the caller may reuse for its next span after SpanData::reset().
   virtual void on_end(std::unique_ptr<SpanData>& data) noexcept = 0;
 
  protected:

@@ -32,9 +32,12 @@ class Tracer {
   Tracer(const Tracer&) = delete;
   Tracer& operator=(const Tracer&) = delete;
 
-  // Never throws; if memory runs out the span is non-recording. The Span must end before the
-  // tracer (its provider) is destroyed.
-  [[nodiscard]] Span start_span(std::string_view name, StartSpanOptions options = {}) noexcept;
+  // Never throw; if memory runs out the span is non-recording. The Span must end before the
+  // tracer (its provider) is destroyed. The parent is the thread's active span unless options
+  // say otherwise. The first two overloads skip building a StartSpanOptions (hot paths).
+  [[nodiscard]] Span start_span(std::string_view name) noexcept;
+  [[nodiscard]] Span start_span(std::string_view name, SpanKind kind) noexcept;
+  [[nodiscard]] Span start_span(std::string_view name, StartSpanOptions options) noexcept;
 
   // Recording spans started so far.
   [[nodiscard]] std::uint64_t spans_started() const noexcept {
@@ -43,6 +46,10 @@ class Tracer {
   [[nodiscard]] const Sampler& sampler() const noexcept { return sampler_; }
 
  private:
+  // `parent` is null or valid.
+  Span start(std::string_view name, SpanKind kind, const SpanContext* parent, std::vector<SpanLink>* links,
+             const std::optional<std::chrono::system_clock::time_point>& start_time) noexcept;
+
   Sampler sampler_;
   SpanProcessor* processor_;
   // Own cache line: written by every recording span, read rarely.
