@@ -78,7 +78,7 @@ install_jaeger() {
   rm -rf "$dir/src" && cp -r "$src" "$dir/src" && chmod -R u+w "$dir/src"
   info "compiling cmd/jaeger (the first build takes several minutes on 2 cores)"
   (cd "$dir/src" && go_build_with_progress "jaeger" "$dir/build.log" \
-    go build -v -trimpath -o "$JAEGER_BIN.tmp" ./cmd/jaeger)
+    go build -v -ldflags="-s -w" -o "$JAEGER_BIN.tmp" ./cmd/jaeger)
   mv "$JAEGER_BIN.tmp" "$JAEGER_BIN"
   rm -rf "$dir/src"
 }
@@ -101,7 +101,7 @@ install_otelcol() {
     || { tail -n 30 "$dir/generate.log" >&2; die "collector source generation failed"; }
   info "compiling the collector (the first build takes several minutes on 2 cores)"
   (cd "$dir/src" && go_build_with_progress "otelcol" "$dir/build.log" \
-    go build -v -trimpath -o "$bin.tmp" .)
+    go build -v -trimpath -ldflags="-s -w" -o "$bin.tmp" .)
   mv "$bin.tmp" "$bin"
   rm -rf "$dir/src"
 }

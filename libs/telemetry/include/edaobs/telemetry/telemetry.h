@@ -1,0 +1,80 @@
+#pragma once
+// One object that gives an agent all of its telemetry: tracer, metric registry, JSON logger and
+// the HTTP endpoints (/metrics /health /ready). Built from the standard OTEL_* variables plus the
+// agent's own settings; when it goes out of scope it stops the endpoints, exports the spans still
+// queued and flushes the log, in that order, within a bounded time.
+//
+//   Telemetry telemetry(TelemetryOptions::from_env("enricher", "1.0.0", 8081));
+//   Span span = telemetry.tracer().start_span("work");
+//   telemetry.log().info("done", {{"event_id", id}});
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "edaobs/telemetry/http/http_server.h"
+#include "edaobs/telemetry/http/readiness.h"
+#include "edaobs/telemetry/logs/logger.h"
+#include "edaobs/telemetry/metrics/registry.h"
+#include "edaobs/telemetry/trace/tracer.h"
+#include "edaobs/telemetry/trace/tracer_provider.h"
+
+namespace edaobs::telemetry {
+
+struct TelemetryOptions {
+  std::string service_name;
+  std::string service_version;
+  TracerProviderOptions tracing;
+  LoggerOptions logging;
+  HttpServerOptions http;
+  // Upper bound for flushing spans and logs when the object is destroyed.
+  std::chrono::milliseconds shutdown_timeout{5000};
+
+  // Defaults for this agent, overridden by the standard variables: OTEL_SERVICE_NAME,
+  // OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_*, OTEL_TRACES_SAMPLER[_ARG], OTEL_BSP_*,
+  // OTEL_SDK_DISABLED; EDAOBS_LOG_LEVEL, EDAOBS_LOG_OUTPUT, EDAOBS_LOG_MASKED_KEYS,
+  // EDAOBS_LOG_QUEUE_SIZE; EDAOBS_HTTP_ADDRESS, EDAOBS_HTTP_PORT. A bad value throws
+  // std::invalid_argument naming the variable.
+  [[nodiscard]] static TelemetryOptions from_env(std::string service_name,
+                                                 std::string service_version,
+                                                 std::uint16_t http_port);
+};
+
+class Telemetry {
+ public:
+  // Starts the HTTP endpoints. Throws on bad options or when the port cannot be bound.
+  explicit Telemetry(TelemetryOptions options);
+  // Same, exporting spans with `exporter` instead of OTLP/HTTP (tests).
+  Telemetry(TelemetryOptions options, std::unique_ptr<SpanExporter> exporter);
+  ~Telemetry();
+  Telemetry(const Telemetry&) = delete;
+  Telemetry& operator=(const Telemetry&) = delete;
+  Telemetry(Telemetry&&) = delete;
+  Telemetry& operator=(Telemetry&&) = delete;
+
+  [[nodiscard]] Tracer& tracer() noexcept { return tracing_->tracer(); }
+  [[nodiscard]] Registry& metrics() noexcept { return *registry_; }
+  [[nodiscard]] Logger& log() noexcept { return *logger_; }
+  [[nodiscard]] Readiness& readiness() noexcept { return *readiness_; }
+  [[nodiscard]] HttpServer& http() noexcept { return *http_; }
+  [[nodiscard]] TracerProvider& tracing() noexcept { return *tracing_; }
+  [[nodiscard]] const TelemetryOptions& options() const noexcept { return options_; }
+
+  // Stops the endpoints, exports queued spans, flushes logs. Idempotent; the destructor calls it.
+  void shutdown() noexcept;
+
+ private:
+  Telemetry(TelemetryOptions options, std::unique_ptr<SpanExporter> exporter, bool use_exporter);
+  void register_self_metrics();
+
+  TelemetryOptions options_;
+  // Declaration order is teardown order reversed: the endpoints go first, the registry last.
+  std::unique_ptr<Registry> registry_;
+  std::unique_ptr<Readiness> readiness_;
+  std::unique_ptr<Logger> logger_;
+  std::unique_ptr<TracerProvider> tracing_;
+  std::unique_ptr<HttpServer> http_;
+  bool shut_down_ = false;
+};
+
+}  // namespace edaobs::telemetry

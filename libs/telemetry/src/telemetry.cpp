@@ -1,0 +1,145 @@
+#include "edaobs/telemetry/telemetry.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+#include "edaobs/telemetry/metrics/process_metrics.h"
+
+namespace edaobs::telemetry {
+namespace {
+
+std::string env_or(const char* name, std::string fallback) {
+  const char* value = std::getenv(name);
+  return (value != nullptr && *value != '\0') ? std::string(value) : std::move(fallback);
+}
+
+std::uint16_t port_from_env(const char* name, std::uint16_t fallback) {
+  const std::string text = env_or(name, "");
+  if (text.empty()) return fallback;
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+  if (ec != std::errc{} || end != text.data() + text.size() || port > 65535) {
+    throw std::invalid_argument(std::string(name) + ": '" + text + "' is not a port number (0-65535)");
+  }
+  return static_cast<std::uint16_t>(port);
+}
+
+// The memory the process may use: the cgroup v2 limit when one is set, else the machine's RAM.
+// Exported as process_memory_limit_bytes so alerts can express memory as a fraction.
+double memory_limit_bytes() {
+  std::ifstream cgroup("/sys/fs/cgroup/memory.max");
+  std::string value;
+  if (cgroup >> value && value != "max") {
+    double bytes = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), bytes);
+    if (ec == std::errc{} && bytes > 0) return bytes;
+  }
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  double kib = 0;
+  std::string unit;
+  while (meminfo >> key >> kib >> unit) {
+    if (key == "MemTotal:") return kib * 1024.0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+TelemetryOptions TelemetryOptions::from_env(std::string service_name, std::string service_version,
+                                            std::uint16_t http_port) {
+  TelemetryOptions options;
+  options.tracing = TracerProviderOptions::from_env();
+  // OTEL_SERVICE_NAME (read into tracing) wins over the agent's default name.
+  const bool name_from_env = !env_or("OTEL_SERVICE_NAME", "").empty() ||
+                             options.tracing.service_name != "unknown_service";
+  options.service_name = name_from_env ? options.tracing.service_name : std::move(service_name);
+  options.tracing.service_name = options.service_name;
+  if (options.tracing.service_version.empty()) options.tracing.service_version = service_version;
+  options.service_version = options.tracing.service_version;
+
+  LoggerOptions log_defaults;
+  log_defaults.service = options.service_name;
+  options.logging = LoggerOptions::from_env(log_defaults);
+  options.logging.service = options.service_name;
+
+  options.http.address = env_or("EDAOBS_HTTP_ADDRESS", options.http.address);
+  options.http.port = port_from_env("EDAOBS_HTTP_PORT", http_port);
+  return options;
+}
+
+Telemetry::Telemetry(TelemetryOptions options)
+    : Telemetry(std::move(options), nullptr, false) {}
+
+Telemetry::Telemetry(TelemetryOptions options, std::unique_ptr<SpanExporter> exporter)
+    : Telemetry(std::move(options), std::move(exporter), true) {}
+
+Telemetry::Telemetry(TelemetryOptions options, std::unique_ptr<SpanExporter> exporter,
+                     bool use_exporter)
+    : options_(std::move(options)) {
+  registry_ = std::make_unique<Registry>(ConstLabels{{"service", options_.service_name}});
+  readiness_ = std::make_unique<Readiness>();
+  options_.logging.service = options_.service_name;
+  logger_ = std::make_unique<Logger>(options_.logging);
+  options_.tracing.service_name = options_.service_name;
+  options_.tracing.service_version = options_.service_version;
+  tracing_ = use_exporter ? std::make_unique<TracerProvider>(options_.tracing, std::move(exporter))
+                          : std::make_unique<TracerProvider>(options_.tracing);
+  register_process_metrics(*registry_);
+  register_self_metrics();
+  http_ = std::make_unique<HttpServer>(options_.http, *registry_, *readiness_);
+  http_->start();
+}
+
+Telemetry::~Telemetry() { shutdown(); }
+
+void Telemetry::shutdown() noexcept {
+  if (shut_down_) return;
+  shut_down_ = true;
+  try {
+    http_->stop();
+    if (!tracing_->shutdown(options_.shutdown_timeout)) {
+      logger_->warn("span export did not finish before the shutdown timeout",
+                    {{"timeout_ms", options_.shutdown_timeout}});
+    }
+  } catch (...) {
+    // Shutdown is best effort and must not throw from a destructor.
+  }
+  logger_->flush(options_.shutdown_timeout);
+}
+
+void Telemetry::register_self_metrics() {
+  const double limit = memory_limit_bytes();
+  registry_->add_collect_callback([this, limit](CallbackSink& sink) {
+    const TracerStats spans = tracing_->stats();
+    sink.counter("telemetry_spans_started_total", "Recording spans started.",
+                 static_cast<double>(spans.spans_started));
+    sink.counter("telemetry_spans_exported_total", "Spans accepted by the OTLP endpoint.",
+                 static_cast<double>(spans.spans_exported));
+    sink.counter("telemetry_spans_dropped_total",
+                 "Spans dropped because the export queue was full or closed.",
+                 static_cast<double>(spans.spans_dropped));
+    sink.counter("telemetry_spans_failed_total", "Spans in batches whose export failed.",
+                 static_cast<double>(spans.spans_failed));
+    sink.counter("telemetry_export_failures_total", "Failed span export calls (batches).",
+                 static_cast<double>(spans.export_failures));
+    sink.gauge("telemetry_span_queue_size", "Spans waiting in the export queue.",
+               static_cast<double>(spans.queue_size));
+    const LoggerStats logs = logger_->stats();
+    sink.counter("telemetry_log_lines_written_total", "Log lines written.",
+                 static_cast<double>(logs.lines_written));
+    sink.counter("telemetry_log_lines_dropped_total",
+                 "Log lines dropped because the log queue was full or the write failed.",
+                 static_cast<double>(logs.lines_dropped));
+    if (limit > 0) {
+      sink.gauge("process_memory_limit_bytes",
+                 "Memory the process may use: the cgroup limit, else the machine's RAM.", limit);
+    }
+  });
+}
+
+}  // namespace edaobs::telemetry

@@ -1,0 +1,99 @@
+// The Telemetry object: wiring of tracer, registry, logger and endpoints, and the flush on
+// destruction.
+#include "edaobs/telemetry/telemetry.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "edaobs/telemetry/logs/memory_log_writer.h"
+#include "edaobs/telemetry/trace/in_memory_span_exporter.h"
+
+namespace et = edaobs::telemetry;
+namespace http = boost::beast::http;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::pair<unsigned, std::string> http_get(std::uint16_t port, const std::string& target) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::resolver resolver(io);
+  boost::beast::tcp_stream stream(io);
+  stream.connect(resolver.resolve("127.0.0.1", std::to_string(port)));
+  http::request<http::string_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(stream, req);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  return {res.result_int(), res.body()};
+}
+
+et::TelemetryOptions test_options(std::shared_ptr<et::LogWriter> writer) {
+  et::TelemetryOptions options;
+  options.service_name = "telemetry-test";
+  options.service_version = "9.9.9";
+  options.logging.writer = std::move(writer);
+  options.http.address = "127.0.0.1";
+  options.http.port = 0;
+  options.tracing.batch.schedule_delay = 60s;  // only the shutdown flush may export
+  return options;
+}
+
+}  // namespace
+
+TEST(Telemetry, ServesMetricsWithServiceLabelAndSelfMetrics) {
+  auto store = std::make_shared<et::InMemorySpanStore>();
+  auto writer = std::make_shared<et::MemoryLogWriter>();
+  et::Telemetry telemetry(test_options(writer), std::make_unique<et::InMemorySpanExporter>(store));
+  telemetry.metrics().counter("work_done_total", "Work done.").with({}).inc();
+  { auto span = telemetry.tracer().start_span("unit of work"); }
+
+  auto [status, body] = http_get(telemetry.http().port(), "/metrics");
+  EXPECT_EQ(200u, status);
+  EXPECT_NE(body.find("work_done_total{service=\"telemetry-test\"} 1"), std::string::npos) << body;
+  EXPECT_NE(body.find("telemetry_spans_started_total{service=\"telemetry-test\"} 1"), std::string::npos) << body;
+  EXPECT_NE(body.find("telemetry_log_lines_dropped_total{service=\"telemetry-test\"} 0"), std::string::npos) << body;
+  EXPECT_NE(body.find("process_resident_memory_bytes{service=\"telemetry-test\"}"), std::string::npos) << body;
+  EXPECT_NE(body.find("process_memory_limit_bytes{service=\"telemetry-test\"}"), std::string::npos) << body;
+  EXPECT_EQ(200u, http_get(telemetry.http().port(), "/health").first);
+}
+
+TEST(Telemetry, ReadinessFollowsRegisteredChecks) {
+  auto writer = std::make_shared<et::MemoryLogWriter>();
+  et::Telemetry telemetry(test_options(writer),
+                          std::make_unique<et::InMemorySpanExporter>(std::make_shared<et::InMemorySpanStore>()));
+  std::atomic<bool> connected{false};
+  telemetry.readiness().add_check("broker_connected", [&] { return connected.load(); });
+  EXPECT_EQ(503u, http_get(telemetry.http().port(), "/ready").first);
+  connected = true;
+  EXPECT_EQ(200u, http_get(telemetry.http().port(), "/ready").first);
+}
+
+TEST(Telemetry, ShutdownExportsQueuedSpansAndFlushesLogsThenStopsEndpoints) {
+  auto store = std::make_shared<et::InMemorySpanStore>();
+  auto writer = std::make_shared<et::MemoryLogWriter>();
+  std::uint16_t port = 0;
+  {
+    et::Telemetry telemetry(test_options(writer), std::make_unique<et::InMemorySpanExporter>(store));
+    port = telemetry.http().port();
+    for (int i = 0; i < 10; ++i) {
+      auto span = telemetry.tracer().start_span("queued");
+      et::SpanScope scope(span);
+      telemetry.log().info("inside a span", {{"i", i}});
+    }
+    EXPECT_EQ(0u, store->size()) << "the 60 s schedule delay should hold spans in the queue";
+  }
+  EXPECT_EQ(10u, store->size());
+  const auto spans = store->spans();
+  EXPECT_EQ("queued", spans.front().name);
+  const auto lines = writer->lines();
+  ASSERT_EQ(10u, lines.size());
+  EXPECT_NE(lines.front().find("\"service\":\"telemetry-test\""), std::string::npos) << lines.front();
+  EXPECT_NE(lines.front().find("\"trace_id\":\""), std::string::npos) << lines.front();
+  EXPECT_THROW(http_get(port, "/health"), boost::system::system_error);
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Starts the three agents from the build tree against the native stack, records their pids
+# (agent-<name>) and waits until each answers /ready. Extra environment is passed through, so
+# e.g. `EDAOBS_RATE=50 scripts/agents-up.sh` works.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+build="${EDAOBS_BUILD_DIR:-$EDAOBS_ROOT/build}"
+
+# name port
+AGENTS=("publisher 8080" "enricher 8081" "recorder 8082")
+
+step "Starting the agents"
+for entry in "${AGENTS[@]}"; do
+  read -r name port <<<"$entry"
+  exe="$build/agents/$name/$name"
+  [[ -x "$exe" ]] || die "$exe is missing; run 'make build' first"
+  if is_running "agent-$name"; then info "$name already running"; continue; fi
+  port_in_use "$port" && die "port $port is taken by a process edaobs did not start"
+  log="$LOG_DIR/agent-$name.log"
+  info "starting $name on :$port (log: ${log#"$EDAOBS_ROOT"/})"
+  OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4318}" \
+    KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}" \
+    EDAOBS_HTTP_ADDRESS="${EDAOBS_HTTP_ADDRESS:-127.0.0.1}" \
+    start_bg "agent-$name" "$log" "$exe"
+done
+for entry in "${AGENTS[@]}"; do
+  read -r name port <<<"$entry"
+  wait_until 60 "$name /ready" "$LOG_DIR/agent-$name.log" http_ok "http://127.0.0.1:$port/ready"
+done
