@@ -1,0 +1,27 @@
+#pragma once
+// The enricher's domain step: validate an event's data and add what downstream consumers need.
+// Pure functions over JSON text, so the rules are tested without Kafka.
+//
+// Every event type carries {"customer": string, "amount_cents": integer >= 0,
+// "currency": 3 uppercase letters}; "country" (ISO 3166 alpha-2) is optional. Enrichment adds
+//   "amount": "42.00"            decimal amount in the event's currency
+//   "amount_eur_cents": 4200     converted with a fixed reference rate table
+//   "tier": "small|medium|large" by EUR amount (< 100 EUR, < 10000 EUR, above)
+//   "region": "EU|NA|APAC|OTHER" from the country, "UNKNOWN" without one
+//   "enriched_by": "<service>@<version>"
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace edaobs::enricher {
+
+struct ValidationError {
+  std::string reason;  // stable, e.g. "validation:amount_cents" — a DLQ reason and metric label
+  std::string detail;  // human-readable
+};
+
+using EnrichmentResult = std::variant<std::string /*enriched data*/, ValidationError>;
+
+[[nodiscard]] EnrichmentResult enrich(std::string_view data_json, std::string_view enriched_by);
+
+}  // namespace edaobs::enricher

@@ -1,0 +1,29 @@
+#include "edaobs/runtime/kafka_settings.h"
+
+namespace edaobs::runtime {
+
+KafkaSettings read_kafka_settings(Settings& settings, const std::string& service) {
+  KafkaSettings kafka;
+  const std::string brokers =
+      settings.text("brokers", "KAFKA_BROKERS", "127.0.0.1:9092", "Kafka bootstrap servers");
+  kafka.producer.brokers = brokers;
+  kafka.producer.client_id = service;
+  kafka.consumer.brokers = brokers;
+  kafka.consumer.client_id = service;
+  kafka.consumer.group_id =
+      settings.text("group", "KAFKA_GROUP_ID", "edaobs-" + service, "consumer group id");
+  kafka.consumer.link_mode = settings.boolean(
+      "link-mode", "EDAOBS_TRACE_LINK_MODE", false,
+      "start a new trace per consumed event, linked to the producer's, instead of continuing it");
+  kafka.producer.delivery_timeout = settings.millis(
+      "delivery-timeout", "EDAOBS_DELIVERY_TIMEOUT", std::chrono::seconds(30),
+      "how long a record may wait for the broker before its delivery fails");
+  kafka.log_events.brokers = brokers;
+  kafka.log_events.client_id = service + "-log-events";
+  kafka.log_events.source = service;
+  kafka.log_events.topic = settings.text("log-events-topic", "EDAOBS_LOG_EVENTS_TOPIC",
+                                         "observability.logs", "topic for WARN/ERROR log events");
+  return kafka;
+}
+
+}  // namespace edaobs::runtime
