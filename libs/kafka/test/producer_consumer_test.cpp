@@ -192,6 +192,36 @@ TEST(ProducerConsumer, OversizedRecordFailsAtSendWithAnErrorSpan) {
   EXPECT_FALSE(called);
 }
 
+TEST(ProducerConsumer, FullLocalQueueWaitsForRoomThenFailsClearly) {
+  TestTelemetry telemetry;
+  ProducerOptions options;
+  options.brokers = "127.0.0.1:1";  // nothing is ever acknowledged: the queue never drains
+  options.queue_full_timeout = 200ms;
+  options.close_timeout = 100ms;
+  options.properties = {{"queue.buffering.max.messages", "3"}};
+  Producer producer(options, telemetry.tracer, telemetry.registry, telemetry.logger);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(producer.send("orders", make_event(i)));
+  const auto started = std::chrono::steady_clock::now();
+  const SendStatus status = producer.send("orders", make_event(3));
+  const auto waited = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error_type(), "_QUEUE_FULL");
+  EXPECT_GE(waited, 200ms);  // it waited for room, within the bound
+  EXPECT_EQ(producer.outstanding(), 3);
+}
+
+TEST(ProducerConsumer, FullLocalQueueRecoversAsDeliveriesMakeRoom) {
+  MockCluster cluster;
+  cluster.create_topic("orders");
+  TestTelemetry telemetry;
+  ProducerOptions options = producer_options(cluster);
+  options.properties.emplace_back("queue.buffering.max.messages", "3");
+  Producer producer(options, telemetry.tracer, telemetry.registry, telemetry.logger);
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(producer.send("orders", make_event(i))) << i;
+  ASSERT_TRUE(producer.flush(10s));
+  EXPECT_EQ(telemetry.metric(R"(events_published_total{event_type="order.created",destination="orders"})"), 100);
+}
+
 TEST(ProducerConsumer, ConsumerLagIsExposedPerPartition) {
   MockCluster cluster;
   cluster.create_topic("orders");

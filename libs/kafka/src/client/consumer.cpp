@@ -226,9 +226,10 @@ PollResult Consumer::dispatch(RdKafka::Message& message, const EventHandler& han
   {
     const telemetry::SpanScope scope(span);
     if (!decoded) {
-      dead_letter(message, decoded.error(), std::move(completion));
       span.record_error(to_string(decoded.error().code), decoded.error().detail);
-      result = PollResult::kDeadLettered;
+      result = dead_letter(message, decoded.error(), std::move(completion))
+                   ? PollResult::kDeadLettered
+                   : PollResult::kError;
     } else {
       std::optional<std::chrono::system_clock::time_point> timestamp;
       if (const RdKafka::MessageTimestamp ts = message.timestamp();
@@ -254,7 +255,7 @@ PollResult Consumer::dispatch(RdKafka::Message& message, const EventHandler& han
   return result;
 }
 
-void Consumer::dead_letter(RdKafka::Message& message, const DecodeError& error,
+bool Consumer::dead_letter(RdKafka::Message& message, const DecodeError& error,
                            Completion completion) {
   const std::string_view topic = topic_of(message);
   EncodedRecord letter;
@@ -304,6 +305,7 @@ void Consumer::dead_letter(RdKafka::Message& message, const DecodeError& error,
     logger_.error("dead letter not enqueued; the record stays unstored",
                   {{"topic", dlq_topic}, {"error", status.error_type()}});
   }
+  return status.ok();
 }
 
 void Consumer::store_ready_offsets() {
@@ -362,8 +364,7 @@ void Consumer::on_revoke(const std::vector<std::pair<std::string, std::int32_t>>
 }
 
 void Consumer::close() noexcept {
-  if (closed_) return;
-  closed_ = true;
+  if (closed_.exchange(true)) return;
   try {
     store_ready_offsets();
     // close() revokes the assignment through the rebalance callback (drain, store, commit).

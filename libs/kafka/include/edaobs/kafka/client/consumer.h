@@ -77,8 +77,9 @@ using EventHandler = std::function<void(const ConsumedEvent& record, Completion 
 enum class PollResult {
   kIdle,          // nothing arrived within the timeout
   kHandled,       // a record was decoded and passed to the handler
-  kDeadLettered,  // a record failed decoding and was sent to the DLQ
-  kError,         // a consumer error (logged), or the handler threw (record left unhandled)
+  kDeadLettered,  // a record failed decoding and was enqueued for the DLQ
+  kError,         // a consumer error (logged), the handler threw, or the dead letter could not
+                  // be enqueued (the record is left unhandled)
   kClosed,        // close() was called
 };
 
@@ -118,7 +119,8 @@ class Consumer {
   friend class detail::RebalanceHandler;
 
   PollResult dispatch(RdKafka::Message& message, const EventHandler& handler);
-  void dead_letter(RdKafka::Message& message, const DecodeError& error, Completion completion);
+  // False when the dead letter could not even be enqueued (the record stays unstored).
+  bool dead_letter(RdKafka::Message& message, const DecodeError& error, Completion completion);
   void store_ready_offsets();
   void on_assign(const std::vector<std::pair<std::string, std::int32_t>>& partitions);
   void on_revoke(const std::vector<std::pair<std::string, std::int32_t>>& partitions, bool lost);
@@ -136,7 +138,7 @@ class Consumer {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;  // after its callbacks: destroyed first
   std::vector<HeaderView> header_views_;              // reused per record
   std::atomic<std::size_t> assigned_{0};
-  bool closed_ = false;
+  std::atomic<bool> closed_{false};  // read by readiness checks on other threads
 };
 
 }  // namespace edaobs::kafka
