@@ -9,6 +9,10 @@ build="${EDAOBS_BUILD_DIR:-$EDAOBS_ROOT/build}"
 AGENTS=("publisher 8080" "enricher 8081" "recorder 8082")
 
 step "Starting the agents"
+# Consumers become ready once their input topic exists; a metadata request creates a missing one.
+for topic in events.raw events.enriched; do
+  kcat -b "${KAFKA_BROKERS:-127.0.0.1:9092}" -L -t "$topic" >/dev/null
+done
 for entry in "${AGENTS[@]}"; do
   read -r name port <<<"$entry"
   exe="$build/agents/$name/$name"

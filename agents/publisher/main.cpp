@@ -38,14 +38,17 @@ int main(int argc, char** argv) try {
   // --- the domain step ---------------------------------------------------------------------
   auto publish = [&](const kafka::Event& event) {
     const auto started = Clock::now();
-    auto status = producer.send(topic, event);
+    // The delivery report runs with the send span active, so its log line carries the trace id.
+    auto status = producer.send(topic, event, [&log, id = event.id, type = event.type](const kafka::DeliveryReport& report) {
+      if (report.ok) log.info("event published", {{"event_id", id}, {"event_type", type}, {"partition", report.partition}, {"offset", report.offset}});
+      else log.error("event not delivered", {{"event_id", id}, {"event_type", type}, {"error", report.error_message}});
+    });
     if (!status) {
       processing.failed(event.type, event.source, status.error_type(), Clock::now() - started);
       log.error("publish failed", {{"event_id", event.id}, {"event_type", event.type}, {"error", status.message()}});
       return status;
     }
     processing.succeeded(event.type, event.source, Clock::now() - started);
-    log.info("event published", {{"event_id", event.id}, {"event_type", event.type}, {"topic", topic}});
     return status;
   };
   telemetry.http().add_route("POST", "/events", [&](const telemetry::HttpRequest& request) {

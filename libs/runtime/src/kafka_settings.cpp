@@ -15,6 +15,9 @@ KafkaSettings read_kafka_settings(Settings& settings, const std::string& service
   kafka.consumer.link_mode = settings.boolean(
       "link-mode", "EDAOBS_TRACE_LINK_MODE", false,
       "start a new trace per consumed event, linked to the producer's, instead of continuing it");
+  // The consumer creates its input topic if it is missing, so an agent becomes ready whatever
+  // the start-up order of the chain (the broker must allow auto-creation, as ours does).
+  kafka.consumer.properties.push_back({"allow.auto.create.topics", "true"});
   kafka.producer.delivery_timeout = settings.millis(
       "delivery-timeout", "EDAOBS_DELIVERY_TIMEOUT", std::chrono::seconds(30),
       "how long a record may wait for the broker before its delivery fails");
