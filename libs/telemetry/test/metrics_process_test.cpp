@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <regex>
 #include <string>
 #include <thread>
 
@@ -16,13 +15,14 @@ namespace edaobs::telemetry {
 namespace {
 
 double sample(const std::string& text, const std::string& name) {
-  const std::regex line("\n" + name + R"(\{service="svc"\} (\S+)\n)");
-  std::smatch match;
-  if (!std::regex_search(text, match, line)) {
+  const std::string prefix = "\n" + name + "{service=\"svc\"} ";
+  const std::size_t at = text.find(prefix);
+  if (at == std::string::npos) {
     ADD_FAILURE() << name << " missing in:\n" << text;
     return -1;
   }
-  return std::stod(match[1].str());
+  const std::size_t begin = at + prefix.size();
+  return std::stod(text.substr(begin, text.find('\n', begin) - begin));
 }
 
 TEST(MetricsProcess, AllMetricsPresentAndSane) {
