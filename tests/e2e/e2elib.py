@@ -77,3 +77,10 @@ def jaeger_trace(trace_id_hex):
         raise
     data = doc.get("data") or []
     return data[0] if data else None
+
+
+def port_in_use(port):
+    import socket
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
