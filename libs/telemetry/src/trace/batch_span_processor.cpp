@@ -14,6 +14,11 @@
 
 namespace edaobs::telemetry {
 
+namespace {
+// How many spent objects wait for reuse at most (per processor); the rest are freed.
+constexpr std::size_t kMaxSparesPerBatch = 2;
+}  // namespace
+
 using Clock = std::chrono::steady_clock;
 
 struct BatchSpanProcessor::State {
@@ -27,6 +32,8 @@ struct BatchSpanProcessor::State {
   // Read by every producer: kept apart from the counters the worker writes.
   alignas(64) std::atomic<bool> accepting{true};
   std::atomic<bool> worker_waiting{false};
+  // Exported objects waiting for a producer to take them (owned; see take_spares()).
+  alignas(64) std::atomic<SpanDataChunk*> spares{nullptr};
   std::atomic<bool> wake_pending{false};
 
   alignas(64) std::atomic<std::uint64_t> dropped{0};
@@ -49,6 +56,10 @@ struct BatchSpanProcessor::State {
   std::thread worker;
 
   [[nodiscard]] std::uint64_t queued() const noexcept { return queue.pushed() - queue.popped(); }
+
+  ~State() { delete spares.exchange(nullptr); }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
 };
 
 BatchSpanProcessor::BatchSpanProcessor(const BatchSpanProcessorOptions& options,
@@ -101,10 +112,35 @@ void BatchSpanProcessor::on_end(std::unique_ptr<SpanData>& data) noexcept {
   }
 }
 
+std::unique_ptr<SpanDataChunk> BatchSpanProcessor::take_spares() noexcept {
+  return std::unique_ptr<SpanDataChunk>(state_->spares.exchange(nullptr, std::memory_order_acq_rel));
+}
+
 void BatchSpanProcessor::run() noexcept {
   State& s = *state_;
   const std::size_t batch_size = s.options.max_export_batch_size;
-  std::vector<std::unique_ptr<SpanData>> batch(batch_size);  // spent objects, handed back via the slots
+  std::vector<std::unique_ptr<SpanData>> batch(batch_size);  // null between exports
+
+  const std::size_t max_spares = kMaxSparesPerBatch * batch_size;
+  const auto give_back = [&](std::size_t n) {
+    // Only this thread stores into `spares`, so taking the old chunk and storing it back cannot
+    // overwrite anything; a producer finding it empty meanwhile just allocates.
+    std::unique_ptr<SpanDataChunk> chunk(s.spares.exchange(nullptr, std::memory_order_acq_rel));
+    try {
+      if (!chunk) {
+        chunk = std::make_unique<SpanDataChunk>();
+        chunk->items.reserve(max_spares);
+      }
+      for (std::size_t i = 0; i < n && chunk->items.size() < max_spares; ++i) {
+        chunk->items.push_back(std::move(batch[i]));
+      }
+    } catch (...) {
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      batch[i].reset();  // whatever did not fit is freed
+    }
+    s.spares.store(chunk.release(), std::memory_order_release);
+  };
 
   const auto export_taken = [&](std::size_t n) {
     ExportResult result = ExportResult::kFailure;
@@ -113,8 +149,9 @@ void BatchSpanProcessor::run() noexcept {
     } catch (...) {
       result = ExportResult::kFailure;
     }
-    // No reset here: the producer thread that reuses an object resets it, touching memory it is
-    // about to write anyway, which keeps this thread's share of the cache traffic small.
+    // Hand the spent objects back for reuse (the popped slots keep nulls). No reset here: the
+    // producer that reuses an object resets it, touching memory it is about to write anyway.
+    give_back(n);
     if (result == ExportResult::kSuccess) {
       s.exported.fetch_add(n, std::memory_order_release);
     } else {

@@ -1,7 +1,7 @@
 #pragma once
 // Bounded multi-producer single-consumer queue of SpanData (the sequence-numbered ring of Dmitry
-// Vyukov's bounded queue). Entries move by swapping unique_ptrs, so a producer gets back the spent
-// SpanData the consumer left in the slot: buffers circulate instead of being reallocated.
+// Vyukov's bounded queue). Entries move by swapping unique_ptrs (no copies, no allocation); whatever
+// the consumer leaves in a slot (normally null) goes back to the next producer of that slot.
 #include <atomic>
 #include <cstdint>
 #include <memory>

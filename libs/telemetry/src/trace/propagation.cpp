@@ -1,6 +1,9 @@
 #include "edaobs/telemetry/trace/propagation.h"
 
 #include <array>
+#include <cstring>
+
+#include "id_bits.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -24,17 +27,37 @@ constexpr std::array<std::uint8_t, 256> make_hex_table() {
 constexpr std::array<std::uint8_t, 256> kHexValue = make_hex_table();
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-// Decodes 2*N lowercase hex chars into `out`; false on any other char.
+// The two lowercase hex characters of every byte value, so formatting is one copy per byte.
+constexpr std::array<char, 512> make_hex_pairs() {
+  std::array<char, 512> pairs{};
+  for (std::size_t b = 0; b < 256; ++b) {
+    pairs[2 * b] = kHexDigits[b >> 4];
+    pairs[2 * b + 1] = kHexDigits[b & 0x0f];
+  }
+  return pairs;
+}
+constexpr std::array<char, 512> kHexPairs = make_hex_pairs();
+
+template <std::size_t N>
+void encode_hex(const std::array<std::uint8_t, N>& bytes, char* out) noexcept {
+  for (std::size_t i = 0; i < N; ++i) {
+    std::memcpy(out + 2 * i, kHexPairs.data() + 2 * std::size_t{bytes[i]}, 2);
+  }
+}
+
+// Decodes 2*N lowercase hex chars into `out`; false on any other char. The early exit keeps GCC
+// from vectorising this into a slower gather emulation.
 template <std::size_t N>
 bool decode_hex(const char* in, std::array<std::uint8_t, N>& out) noexcept {
-  std::uint8_t bad = 0;
   for (std::size_t i = 0; i < N; ++i) {
     const std::uint8_t hi = kHexValue[static_cast<unsigned char>(in[2 * i])];
     const std::uint8_t lo = kHexValue[static_cast<unsigned char>(in[2 * i + 1])];
-    bad |= static_cast<std::uint8_t>(hi | lo);
-    out[i] = static_cast<std::uint8_t>((hi << 4) | (lo & 0x0f));
+    if (((hi | lo) & 0xf0) != 0) {  // kNotHex has the high bits set
+      return false;
+    }
+    out[i] = static_cast<std::uint8_t>((hi << 4) | lo);
   }
-  return (bad & 0xf0) == 0;  // every valid nibble is < 16; kNotHex sets the high bits
+  return true;
 }
 
 bool is_lcalpha(char c) noexcept { return c >= 'a' && c <= 'z'; }
@@ -102,12 +125,11 @@ void format_traceparent(const SpanContext& context, char* out) noexcept {
   out[0] = '0';
   out[1] = '0';
   out[2] = '-';
-  context.trace_id.write_hex(out + 3);
+  encode_hex(context.trace_id.bytes, out + 3);
   out[35] = '-';
-  context.span_id.write_hex(out + 36);
+  encode_hex(context.span_id.bytes, out + 36);
   out[52] = '-';
-  out[53] = kHexDigits[context.trace_flags >> 4];
-  out[54] = kHexDigits[context.trace_flags & 0x0f];
+  std::memcpy(out + 53, kHexPairs.data() + 2 * std::size_t{context.trace_flags}, 2);
 }
 
 std::optional<SpanContext> parse_traceparent(std::string_view value) noexcept {
@@ -136,7 +158,7 @@ std::optional<SpanContext> parse_traceparent(std::string_view value) noexcept {
       !decode_hex(value.data() + 53, flags)) {
     return std::nullopt;
   }
-  if (!context.trace_id.valid() || !context.span_id.valid()) {
+  if (!detail::is_valid(context)) {
     return std::nullopt;
   }
   context.trace_flags = flags[0];
@@ -167,7 +189,7 @@ bool is_valid_tracestate(std::string_view value) noexcept {
 }
 
 void inject(const SpanContext& context, TextMapCarrier& carrier) {
-  if (!context.valid()) {
+  if (!detail::is_valid(context)) {
     return;
   }
   char traceparent[kTraceparentSize];

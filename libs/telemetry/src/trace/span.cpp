@@ -18,49 +18,39 @@ Span& Span::operator=(Span&& other) noexcept {
   return *this;
 }
 
-// Attribute setters catch std::bad_alloc: dropping an attribute beats failing the caller.
-void Span::set_attribute(std::string_view key, const AttributeValue& value) noexcept {
-  if (data_) {
-    try {
-      data_->attributes.set(key, value);
-    } catch (...) {
-    }
+// Attribute recording catches std::bad_alloc: dropping an attribute beats failing the caller.
+void Span::record_attribute(std::string_view key, std::string_view value) noexcept {
+  try {
+    data_->attributes.set(key, value);
+  } catch (...) {
   }
 }
 
-void Span::set_attribute(std::string_view key, std::string_view value) noexcept {
-  if (data_) {
-    try {
-      data_->attributes.set(key, value);
-    } catch (...) {
-    }
+void Span::record_attribute(std::string_view key, std::int64_t value) noexcept {
+  try {
+    data_->attributes.set(key, value);
+  } catch (...) {
   }
 }
 
-void Span::set_attribute(std::string_view key, std::int64_t value) noexcept {
-  if (data_) {
-    try {
-      data_->attributes.set(key, value);
-    } catch (...) {
-    }
+void Span::record_attribute(std::string_view key, double value) noexcept {
+  try {
+    data_->attributes.set(key, value);
+  } catch (...) {
   }
 }
 
-void Span::set_attribute(std::string_view key, double value) noexcept {
-  if (data_) {
-    try {
-      data_->attributes.set(key, value);
-    } catch (...) {
-    }
+void Span::record_attribute(std::string_view key, bool value) noexcept {
+  try {
+    data_->attributes.set(key, value);
+  } catch (...) {
   }
 }
 
-void Span::set_attribute(std::string_view key, bool value) noexcept {
-  if (data_) {
-    try {
-      data_->attributes.set(key, value);
-    } catch (...) {
-    }
+void Span::record_attribute(std::string_view key, const AttributeValueView& value) noexcept {
+  try {
+    data_->attributes.set(key, value);
+  } catch (...) {
   }
 }
 

@@ -1,29 +1,45 @@
 #include "span_data_pool.h"
 
-#include <array>
+#include <vector>
 
 namespace edaobs::telemetry::detail {
 namespace {
 
-// Enough for a few nested spans per thread; more just allocate.
-constexpr std::size_t kStock = 8;
+// Bounds what one thread keeps; beyond it objects are freed.
+constexpr std::size_t kMaxStock = 1024;
 // Typical span: a dozen attributes whose keys and values fit in a few hundred bytes.
 constexpr std::size_t kInitialAttributes = 16;
 constexpr std::size_t kInitialArenaBytes = 512;
 
-struct Stock {
-  std::array<std::unique_ptr<SpanData>, kStock> items;
-  std::size_t count = 0;
-};
+// Used last in, first out: the most recently touched object is the likeliest to be in cache.
+thread_local std::vector<std::unique_ptr<SpanData>> t_stock;
 
-thread_local Stock t_stock;
+void refill(std::vector<std::unique_ptr<SpanData>>& stock, SpanProcessor& processor) noexcept {
+  std::unique_ptr<SpanDataChunk> chunk = processor.take_spares();
+  if (!chunk) {
+    return;
+  }
+  try {
+    for (auto& item : chunk->items) {
+      if (stock.size() >= kMaxStock) {
+        break;
+      }
+      stock.push_back(std::move(item));
+    }
+  } catch (...) {  // growing the stock failed: the rest is simply freed with the chunk
+  }
+}
 
 }  // namespace
 
-std::unique_ptr<SpanData> acquire_span_data() {
-  Stock& stock = t_stock;
-  if (stock.count > 0) {
-    std::unique_ptr<SpanData> data = std::move(stock.items[--stock.count]);
+std::unique_ptr<SpanData> acquire_span_data(SpanProcessor& processor) {
+  std::vector<std::unique_ptr<SpanData>>& stock = t_stock;
+  if (stock.empty()) {
+    refill(stock, processor);
+  }
+  if (!stock.empty()) {
+    std::unique_ptr<SpanData> data = std::move(stock.back());
+    stock.pop_back();
     data->reset();
     return data;
   }
@@ -36,9 +52,12 @@ void release_span_data(std::unique_ptr<SpanData> data) noexcept {
   if (!data) {
     return;
   }
-  Stock& stock = t_stock;
-  if (stock.count < kStock) {
-    stock.items[stock.count++] = std::move(data);
+  std::vector<std::unique_ptr<SpanData>>& stock = t_stock;
+  if (stock.size() < kMaxStock) {
+    try {
+      stock.push_back(std::move(data));
+    } catch (...) {  // could not grow: `data` is freed instead
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 #include "edaobs/telemetry/trace/tracer.h"
 
 #include "edaobs/telemetry/trace/id_generator.h"
+#include "id_bits.h"
 #include "span_data_pool.h"
 
 namespace edaobs::telemetry {
@@ -12,7 +13,7 @@ namespace {
 
 const SpanContext* active_parent() noexcept {
   const SpanContext& active = active_span_context();
-  return active.valid() ? &active : nullptr;
+  return detail::is_valid(active) ? &active : nullptr;
 }
 
 }  // namespace
@@ -28,7 +29,7 @@ Span Tracer::start_span(std::string_view name, SpanKind kind) noexcept {
 Span Tracer::start_span(std::string_view name, StartSpanOptions options) noexcept {
   const SpanContext* parent = nullptr;
   if (options.parent.has_value()) {
-    if (options.parent->valid()) {
+    if (detail::is_valid(*options.parent)) {
       parent = &*options.parent;
     }
   } else if (!options.new_root) {
@@ -65,7 +66,7 @@ Span Tracer::start(std::string_view name, SpanKind kind, const SpanContext* pare
     if (!sampled) {
       return span;
     }
-    std::unique_ptr<SpanData> data = detail::acquire_span_data();
+    std::unique_ptr<SpanData> data = detail::acquire_span_data(*processor_);
     data->name.assign(name);
     data->kind = kind;
     data->start_unix_nano = start_time.has_value() ? unix_nanos(*start_time) : unix_nanos_now();

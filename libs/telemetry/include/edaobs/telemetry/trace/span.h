@@ -29,17 +29,42 @@ class Span {
   Span(const Span&) = delete;
   Span& operator=(const Span&) = delete;
 
-  void set_attribute(std::string_view key, const AttributeValue& value) noexcept;
-  void set_attribute(std::string_view key, std::string_view value) noexcept;
+  // The recording check is inline so that calls on non-recording spans cost a compare.
+  void set_attribute(std::string_view key, const AttributeValue& value) noexcept {
+    if (data_) {
+      record_attribute(key, view_of(value));
+    }
+  }
+  void set_attribute(std::string_view key, std::string_view value) noexcept {
+    if (data_) {
+      record_attribute(key, value);
+    }
+  }
   void set_attribute(std::string_view key, const char* value) noexcept {
-    set_attribute(key, std::string_view(value));
+    if (data_) {
+      record_attribute(key, std::string_view(value));
+    }
   }
   void set_attribute(std::string_view key, const std::string& value) noexcept {
-    set_attribute(key, std::string_view(value));
+    if (data_) {
+      record_attribute(key, std::string_view(value));
+    }
   }
-  void set_attribute(std::string_view key, std::int64_t value) noexcept;
-  void set_attribute(std::string_view key, double value) noexcept;
-  void set_attribute(std::string_view key, bool value) noexcept;
+  void set_attribute(std::string_view key, std::int64_t value) noexcept {
+    if (data_) {
+      record_attribute(key, value);
+    }
+  }
+  void set_attribute(std::string_view key, double value) noexcept {
+    if (data_) {
+      record_attribute(key, value);
+    }
+  }
+  void set_attribute(std::string_view key, bool value) noexcept {
+    if (data_) {
+      record_attribute(key, value);
+    }
+  }
   // Any other integer type (int, unsigned, size_t, ...) is stored as int64.
   template <std::integral T>
     requires(!std::same_as<T, bool> && !std::same_as<T, std::int64_t>)
@@ -72,6 +97,11 @@ class Span {
 
  private:
   friend class Tracer;
+  void record_attribute(std::string_view key, std::string_view value) noexcept;
+  void record_attribute(std::string_view key, std::int64_t value) noexcept;
+  void record_attribute(std::string_view key, double value) noexcept;
+  void record_attribute(std::string_view key, bool value) noexcept;
+  void record_attribute(std::string_view key, const AttributeValueView& value) noexcept;
   void finish_now() noexcept;
   void finish(std::uint64_t end_unix_nano) noexcept;
 
