@@ -14,11 +14,6 @@
 
 namespace edaobs::telemetry {
 
-namespace {
-// How many spent objects wait for reuse at most (per processor); the rest are freed.
-constexpr std::size_t kMaxSparesPerBatch = 2;
-}  // namespace
-
 using Clock = std::chrono::steady_clock;
 
 struct BatchSpanProcessor::State {
@@ -121,7 +116,9 @@ void BatchSpanProcessor::run() noexcept {
   const std::size_t batch_size = s.options.max_export_batch_size;
   std::vector<std::unique_ptr<SpanData>> batch(batch_size);  // null between exports
 
-  const std::size_t max_spares = kMaxSparesPerBatch * batch_size;
+  // Spent objects waiting for reuse are bounded by the queue size, the same bound as the objects
+  // queued; circulation in steady state needs far fewer, so little is ever freed.
+  const std::size_t max_spares = s.options.max_queue_size;
   const auto give_back = [&](std::size_t n) {
     // Only this thread stores into `spares`, so taking the old chunk and storing it back cannot
     // overwrite anything; a producer finding it empty meanwhile just allocates.
@@ -129,7 +126,7 @@ void BatchSpanProcessor::run() noexcept {
     try {
       if (!chunk) {
         chunk = std::make_unique<SpanDataChunk>();
-        chunk->items.reserve(max_spares);
+        chunk->items.reserve(std::min<std::size_t>(max_spares, 2 * batch_size));
       }
       for (std::size_t i = 0; i < n && chunk->items.size() < max_spares; ++i) {
         chunk->items.push_back(std::move(batch[i]));
