@@ -28,6 +28,6 @@ $(step "edaobs is running")
 
   Send your own event:
     curl -X POST http://127.0.0.1:8080/events -H 'Content-Type: application/json' \\
-         -d '{"type":"order.created","subject":"o-1","data":{"amount_cents":100,"currency":"EUR"}}'
+         -d '{"type":"order.created","subject":"o-1","data":{"customer":"c-1","amount_cents":100,"currency":"EUR"}}'
   Stop everything:  make stack-down
 TXT

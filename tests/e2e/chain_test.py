@@ -73,6 +73,11 @@ class ChainTest(unittest.TestCase):
                     ("enricher", f"send {self.chain.enriched}", "producer"),
                     ("recorder", f"process {self.chain.enriched}", "consumer")]
         self.assertEqual({(s, n) for s, n, _ in expected}, set(by_name), "spans of the trace")
+        for process in trace["processes"].values():
+            resource = {t["key"]: t["value"] for t in process.get("tags", [])}
+            self.assertEqual("1.0.0", resource.get("service.version"), process["serviceName"])
+            self.assertTrue(resource.get("service.instance.id"), process["serviceName"])
+            self.assertEqual("edaobs", resource.get("telemetry.sdk.name"), process["serviceName"])
         parent = None
         for service, name, kind in expected:
             span = by_name[(service, name)]
