@@ -6,7 +6,7 @@ SANITIZE ?= OFF
 JOBS ?= $(shell nproc)
 CTEST := ctest --test-dir $(BUILD_DIR) --output-on-failure
 
-.PHONY: help deps configure build unit e2e test demo stack-up stack-down bench clean
+.PHONY: help deps configure build unit e2e test demo stack-up stack-down bench load clean
 
 help:
 	@echo "make demo        install what is missing, build, start the stack and the agents, send events"
@@ -17,6 +17,7 @@ help:
 	@echo "make stack-up    start Kafka, Collector, Jaeger, Prometheus, Alertmanager on 127.0.0.1"
 	@echo "make stack-down  stop everything edaobs started (agents included)"
 	@echo "make bench       run the benchmarks; JSON results in $(BUILD_DIR)/bench/"
+	@echo "make load        load-test the chain on the real stack (LOAD_ARGS=--help for options)"
 
 deps:
 	@scripts/deps.sh
@@ -54,6 +55,9 @@ demo: deps build
 
 bench: build
 	@scripts/bench.sh $(BUILD_DIR)
+
+load: build
+	@scripts/load.sh $(BUILD_DIR) $(LOAD_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -54,12 +54,12 @@ int main(int argc, char** argv) try {
   telemetry.http().add_route("POST", "/events", [&](const telemetry::HttpRequest& request) {
     auto made = factory.from_request(request.body);
     if (auto* reason = std::get_if<std::string>(&made)) {
-      return telemetry::HttpResponse{400, "application/json", R"({"error":")" + *reason + "\"}", {}};
+      return telemetry::json_field_response(400, "error", *reason);
     }
     const auto& event = std::get<kafka::Event>(made);
     auto status = publish(event);
-    if (!status) return telemetry::HttpResponse{503, "application/json", R"({"error":")" + status.error_type() + "\"}", {}};
-    return telemetry::HttpResponse{202, "application/json", R"({"id":")" + event.id + "\"}", {}};
+    if (!status) return telemetry::json_field_response(503, "error", status.error_type());
+    return telemetry::json_field_response(202, "id", event.id);
   });
 
   log.info("publisher started", {{"topic", topic}, {"rate", rate}});

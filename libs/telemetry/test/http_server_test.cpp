@@ -301,5 +301,15 @@ TEST(HttpServer, StartErrors) {
   EXPECT_THROW(third.start(), std::system_error);
 }
 
+// Values such as a parser's error message may hold quotes, backslashes and control characters.
+TEST(HttpServer, JsonFieldResponseEscapesItsValue) {
+  const std::string hostile = "bad \"data\": \\ \n\x01 end";
+  const HttpResponse response = json_field_response(400, "error", hostile);
+  EXPECT_EQ(400U, response.status);
+  EXPECT_EQ("application/json", response.content_type);
+  const boost::json::value parsed = boost::json::parse(response.body);
+  EXPECT_EQ(hostile, parsed.at("error").as_string());
+}
+
 }  // namespace
 }  // namespace edaobs::telemetry

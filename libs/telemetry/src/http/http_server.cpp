@@ -27,6 +27,8 @@
 #include <system_error>
 #include <thread>
 
+#include "edaobs/telemetry/logs/json_escape.h"
+
 namespace edaobs::telemetry {
 
 namespace asio = boost::asio;
@@ -48,10 +50,7 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 }
 
 HttpResponse json_error(unsigned status, std::string_view message) {
-  std::string body = "{\"error\":\"";
-  body.append(message);  // callers pass fixed ASCII text without quotes
-  body += "\"}";
-  return HttpResponse{status, "application/json", std::move(body), {}};
+  return json_field_response(status, "error", message);
 }
 
 tcp::endpoint resolve_endpoint(const std::string& address, std::uint16_t port) {
@@ -66,6 +65,15 @@ tcp::endpoint resolve_endpoint(const std::string& address, std::uint16_t port) {
 }
 
 }  // namespace
+
+HttpResponse json_field_response(unsigned status, std::string_view key, std::string_view value) {
+  std::string body = "{";
+  append_json_string(body, key);
+  body += ':';
+  append_json_string(body, value);
+  body += '}';
+  return HttpResponse{status, "application/json", std::move(body), {}};
+}
 
 std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {

@@ -54,6 +54,10 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 };
 
+// A JSON object with one string member, e.g. {"error":"..."} or {"id":"..."}; the value is
+// escaped, so any text is safe to pass.
+HttpResponse json_field_response(unsigned status, std::string_view key, std::string_view value);
+
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 class HttpServer {

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Load test of the chain against the agent targets of DESIGN.md §7, on the real broker and
+Collector. Run by `make load` (which brings the native stack up and down around it).
+
+What it measures, each mode run `--rounds` times, interleaved so that machine noise falls on
+every mode alike; the median of the rounds is reported:
+
+  throughput  The enricher drains a topic prefilled with `--events` events; the rate is taken
+              between 10% and 90% of the events processed (start-up and group join excluded).
+              Modes: full telemetry to the live Collector; telemetry off; full telemetry to a
+              dead Collector (connection refused, so the exporter retries and drops).
+  cpu         The enricher's CPU time (user + system, all threads) per event in a throughput run:
+              steadier than the rate on a shared machine.
+  rss         The enricher's resident memory at the end of each latency run (steady rate).
+  latency     The whole chain at a steady `--rate`: publisher → enricher → recorder, with the
+              enricher in full or off mode (the other two always full). Age = recorder's clock
+              minus ce_time, read from the recorder's "event recorded" log lines.
+
+"Telemetry off" is OTEL_SDK_DISABLED=true (no spans; trace context still passes through) and
+EDAOBS_LOG_LEVEL=warn (no per-event log line). Metrics stay on in every mode: they are how the
+script watches progress, and an update costs nanoseconds.
+
+Writes a JSON report (default build/bench/chain_load.json) and prints a table."""
+import argparse
+import json
+import os
+import socket
+import statistics
+import sys
+import time
+from datetime import datetime
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+import e2elib as e2e  # noqa: E402
+from chain import Chain  # noqa: E402
+
+WARM_UP_SECONDS = 2.0
+TELEMETRY_OFF = {"OTEL_SDK_DISABLED": "true", "EDAOBS_LOG_LEVEL": "warn"}
+
+
+def dead_collector_endpoint():
+    """An address on which nothing listens (bound, then released), so connections are refused."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+MODES = {
+    "full": {},
+    "off": TELEMETRY_OFF,
+    "dead_collector": {"OTEL_EXPORTER_OTLP_ENDPOINT": None},  # filled per run
+}
+
+
+def mode_env(mode):
+    env = dict(MODES[mode])
+    if mode == "dead_collector":
+        env["OTEL_EXPORTER_OTLP_ENDPOINT"] = dead_collector_endpoint()
+    return env
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise ValueError(f"no VmRSS for pid {pid}")
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def prefill(events, base_port):
+    """A topic holding `events` events, written by the publisher at full speed with tracing off."""
+    chain = Chain(base_port=base_port, agents=("publisher",),
+                  extra_env={"publisher": {**TELEMETRY_OFF, "EDAOBS_RATE": "1000000", "EDAOBS_COUNT": str(events)}})
+    chain.start()
+    try:
+        e2e.wait_for(f"{events} events delivered to {chain.raw}",
+                     lambda: chain.metric_sum("publisher", "events_published_total", destination=chain.raw) >= events,
+                     timeout=600, interval=0.5)
+    finally:
+        stopped = chain.stop()
+    if stopped["publisher"][0] != 0:
+        raise AssertionError(f"publisher exited with {stopped['publisher'][0]}")
+    return chain.raw
+
+
+def throughput_run(mode, topic, events, base_port):
+    chain = Chain(base_port=base_port, agents=("enricher",),
+                  extra_env={"enricher": {**mode_env(mode), "EDAOBS_INPUT_TOPIC": topic}})
+    # Sampling starts with the process, not at /ready: the enricher is busy before it reports ready.
+    chain.start(wait_ready=False)
+    samples = []  # (seconds, events processed)
+    try:
+        start = time.monotonic()
+        deadline = start + 600
+        while True:
+            try:
+                done = chain.metric_sum("enricher", "events_processed_total")
+            except OSError:  # the HTTP endpoint is not listening yet
+                done = 0
+            if chain.procs["enricher"].poll() is not None:
+                raise AssertionError(f"{mode}: enricher exited with {chain.procs['enricher'].returncode}")
+            samples.append((time.monotonic() - start, done))
+            if done >= events:
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{mode}: only {done:.0f} of {events} processed in 600 s")
+            time.sleep(0.1)
+        rss = rss_kib(chain.procs["enricher"].pid)
+        cpu = cpu_seconds(chain.procs["enricher"].pid)
+        failed = chain.metric_sum("enricher", "events_processed_total", success="false")
+    finally:
+        stopped = chain.stop()
+    if stopped["enricher"][0] != 0:
+        raise AssertionError(f"{mode}: enricher exited with {stopped['enricher'][0]}")
+    if failed:
+        raise AssertionError(f"{mode}: {failed:.0f} events failed")
+    return {"events_per_second": steady_rate(samples, events), "rss_kib": rss,
+            "cpu_us_per_event": 1e6 * cpu / events}
+
+
+def steady_rate(samples, events):
+    """Events per second from the last sample below 10% of the events to the first at 90% or
+    more: the steady part of the run, without start-up and the group join."""
+    below = [s for s in samples if s[1] < 0.1 * events]
+    t0, n0 = below[-1] if below else samples[0]
+    t1, n1 = next(s for s in samples if s[1] >= 0.9 * events)
+    if t1 <= t0:
+        raise AssertionError(f"no steady part to measure in {samples}; raise --events")
+    return (n1 - n0) / (t1 - t0)
+
+
+def latency_run(mode, rate, seconds, base_port):
+    count = int(rate * seconds)
+    chain = Chain(base_port=base_port,
+                  extra_env={"enricher": mode_env(mode),
+                             "publisher": {"EDAOBS_RATE": str(rate), "EDAOBS_COUNT": str(count)}})
+    chain.start()
+    ready_at = time.time()
+    try:
+        e2e.wait_for(f"{count} events recorded",
+                     lambda: chain.metric_sum("recorder", "events_processed_total") >= count,
+                     timeout=seconds + 120, interval=0.5)
+        # At a steady rate the broker client's prefetch buffers stay small, so RSS compares the
+        # modes rather than how far each one fell behind.
+        rss = rss_kib(chain.procs["enricher"].pid)
+    finally:
+        chain.stop()
+    ages = []
+    for line in chain.log_lines("recorder"):
+        if line.get("msg") != "event recorded":
+            continue
+        # Events created in the first seconds queue behind the start-up backlog: skip them.
+        recorded_at = datetime.fromisoformat(line["time"].replace("Z", "+00:00")).timestamp()
+        if recorded_at - line["age_ms"] / 1000.0 > ready_at + WARM_UP_SECONDS:
+            ages.append(line["age_ms"])
+    if len(ages) < count // 2:
+        raise AssertionError(f"{mode}: only {len(ages)} of {count} events usable for latency")
+    ages.sort()
+    return {"p50_ms": percentile(ages, 0.50), "p99_ms": percentile(ages, 0.99), "samples": len(ages), "rss_kib": rss}
+
+
+def percentile(sorted_values, q):
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+def median_of(runs, key):
+    return statistics.median(r[key] for r in runs)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=300_000, help="events per throughput run")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each mode (median reported)")
+    parser.add_argument("--rate", type=float, default=2000, help="events per second in the latency runs")
+    parser.add_argument("--seconds", type=float, default=15, help="length of a latency run")
+    parser.add_argument("--out", default=os.path.join(e2e.BUILD_DIR, "bench", "chain_load.json"))
+    parser.add_argument("--base-port", type=int, default=18180, help="first of three agent HTTP ports")
+    args = parser.parse_args()
+
+    print(f"prefilling {args.events} events ...", flush=True)
+    topic = prefill(args.events, args.base_port)
+    throughput = {m: [] for m in MODES}
+    latency = {m: [] for m in ("full", "off")}
+    for round_no in range(1, args.rounds + 1):
+        for mode in MODES:
+            result = throughput_run(mode, topic, args.events, args.base_port)
+            throughput[mode].append(result)
+            print(f"round {round_no} throughput {mode:>14}: {result['events_per_second']:9.0f} events/s, "
+                  f"{result['cpu_us_per_event']:6.2f} µs CPU/event", flush=True)
+        for mode in latency:
+            result = latency_run(mode, args.rate, args.seconds, args.base_port)
+            latency[mode].append(result)
+            print(f"round {round_no} latency    {mode:>14}: p50 {result['p50_ms']:6.2f} ms, "
+                  f"p99 {result['p99_ms']:6.2f} ms ({result['samples']} events), "
+                  f"rss {result['rss_kib'] / 1024:6.1f} MiB", flush=True)
+
+    rate = {m: median_of(throughput[m], "events_per_second") for m in throughput}
+    cpu = {m: median_of(throughput[m], "cpu_us_per_event") for m in throughput}
+    rss = {m: median_of(latency[m], "rss_kib") / 1024 for m in latency}
+    p99 = {m: median_of(latency[m], "p99_ms") for m in latency}
+    figures = [
+        ("enricher throughput, full telemetry (events/s)", rate["full"], ">= 50000", rate["full"] >= 50_000),
+        ("telemetry throughput cost (%)", 100 * (1 - rate["full"] / rate["off"]), "<= 3",
+         rate["full"] >= 0.97 * rate["off"]),
+        ("telemetry CPU per event in the enricher (us)", cpu["full"] - cpu["off"], "-", None),
+        ("telemetry p99 latency cost (ms)", p99["full"] - p99["off"], "<= 1", p99["full"] - p99["off"] <= 1.0),
+        ("telemetry extra RSS (MiB)", rss["full"] - rss["off"], "<= 10", rss["full"] - rss["off"] <= 10),
+        ("dead Collector throughput change (%)", 100 * (rate["dead_collector"] / rate["full"] - 1), "within 5",
+         abs(rate["dead_collector"] / rate["full"] - 1) <= 0.05),
+    ]
+    print(f"\nmedians of {args.rounds} rounds, {args.events} events per throughput run, "
+          f"latency at {args.rate:.0f} events/s:")
+    for mode in throughput:
+        print(f"  {mode:>14}: {rate[mode]:9.0f} events/s  {cpu[mode]:6.2f} µs CPU/event"
+              + (f"  p50 {median_of(latency[mode], 'p50_ms'):.2f} ms  p99 {p99[mode]:.2f} ms  rss {rss[mode]:.1f} MiB"
+                 if mode in latency else ""))
+    print()
+    for name, value, target, met in figures:
+        verdict = "" if met is None else ("met" if met else "NOT met")
+        print(f"  {name:<48} {value:10.2f}   target {target:<9} {verdict}")
+
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w") as f:
+        json.dump({"events": args.events, "rounds": args.rounds, "latency_rate": args.rate,
+                   "throughput": throughput, "latency": latency,
+                   "figures": [{"name": n, "value": v, "target": t, "met": m} for n, v, t, m in figures]},
+                  f, indent=2)
+    print(f"\nreport: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
