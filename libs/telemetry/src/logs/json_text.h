@@ -1,6 +1,6 @@
 #pragma once
-// Appending JSON text to a character buffer (std::string or LineBuffer: both offer
-// append(first, last) and push_back). Header-only so the hot path inlines it.
+// Appending JSON text to a character buffer (anything with append(first, last) and push_back,
+// e.g. std::string). Header-only so the hot path inlines it.
 #include <array>
 #include <charconv>
 #include <cmath>

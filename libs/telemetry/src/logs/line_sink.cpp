@@ -24,76 +24,65 @@ LogLevel from_spdlog_level(spdlog::level::level_enum level) noexcept {
   }
 }
 
-LineSink::LineSink(std::shared_ptr<LogWriter> writer, std::shared_ptr<LineFlow> flow,
+LineSink::LineSink(std::shared_ptr<LogWriter> writer, LineCounters& counters,
                    LogLineFormatter formatter)
-    : writer_(std::move(writer)), flow_(std::move(flow)), formatter_(std::move(formatter)) {
+    : writer_(std::move(writer)), counters_(counters), formatter_(std::move(formatter)) {
   batch_.reserve(kBatchBytes + 4096);
   record_.fields.reserve(16);
 }
 
 void LineSink::log(const spdlog::details::log_msg& msg) {
   const std::string_view payload(msg.payload.data(), msg.payload.size());
-  {
-    const std::lock_guard lock(batch_mutex_);
-    const std::size_t line_start = batch_.size();
-    bool formatted = false;
-    try {
-      if (decode_log_record(payload, record_)) {
-        const std::string_view file =
-            msg.source.filename != nullptr ? std::string_view(msg.source.filename) : "";
-        formatter_.format(batch_, from_spdlog_level(msg.level), msg.time, file, msg.source.line,
-                          record_);
-        formatted = true;
-      }
-    } catch (...) {
-      batch_.resize(line_start);  // drop a half-written line
+  const std::size_t line_start = batch_.size();
+  bool formatted = false;
+  try {
+    if (decode_log_record(payload, record_)) {
+      const std::string_view file =
+          msg.source.filename != nullptr ? std::string_view(msg.source.filename) : "";
+      formatter_.format(batch_, from_spdlog_level(msg.level), msg.time, file, msg.source.line,
+                        record_);
+      formatted = true;
     }
-    if (formatted) {
-      ++batch_lines_;
-      flow_->add_unwritten(1);
-      if (has_forwarder_.load(std::memory_order_acquire)) {
-        forward(msg, std::string_view(batch_).substr(line_start));
-      }
-    } else {
-      flow_->count_dropped(1);
-    }
-    // Exact: a slot is only ever taken by a line that is then queued (see LineFlow).
-    const bool queue_ran_dry = flow_->release();
-    if (queue_ran_dry || batch_.size() >= kBatchBytes) {
-      write_batch_locked(queue_ran_dry);
-    }
+  } catch (...) {
+    batch_.resize(line_start);  // drop a half-written line
   }
-  flow_->notify_if_idle();
+  if (!formatted) {
+    counters_.count_dropped(1);
+    return;
+  }
+  ++batch_lines_;
+  counters_.add_unwritten(1);
+  if (has_forwarder_.load(std::memory_order_acquire)) {
+    forward(msg, std::string_view(batch_).substr(line_start));
+  }
+  if (batch_.size() >= kBatchBytes) {
+    write_batch();
+  }
 }
 
 void LineSink::flush() {
-  {
-    const std::lock_guard lock(batch_mutex_);
-    write_batch_locked(true);
+  write_batch();
+  try {
+    writer_->flush();
+  } catch (...) {
+    // The lines were handed over by write(); a failed flush has nothing more to count.
   }
-  flow_->notify_if_idle();
 }
 
-void LineSink::write_batch_locked(bool flush_writer) noexcept {
-  if (batch_lines_ != 0) {
-    bool written = false;
-    try {
-      writer_->write(batch_);
-      written = true;
-    } catch (...) {
-      written = false;  // counted below as dropped
-    }
-    flow_->settle_unwritten(batch_lines_, written);
-    batch_.clear();
-    batch_lines_ = 0;
+void LineSink::write_batch() noexcept {
+  if (batch_lines_ == 0) {
+    return;
   }
-  if (flush_writer) {
-    try {
-      writer_->flush();
-    } catch (...) {
-      // The lines were handed over by write(); a failed flush has nothing more to count.
-    }
+  bool written = false;
+  try {
+    writer_->write(batch_);
+    written = true;
+  } catch (...) {
+    written = false;  // counted below as dropped
   }
+  counters_.settle_unwritten(batch_lines_, written);
+  batch_.clear();
+  batch_lines_ = 0;
 }
 
 void LineSink::forward(const spdlog::details::log_msg& msg, std::string_view line) noexcept {

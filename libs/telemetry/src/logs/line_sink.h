@@ -1,9 +1,11 @@
 #pragma once
-// The spdlog sink behind a Logger. It runs on spdlog's worker thread: it turns each captured
-// record (logs/log_record.h) into a JSON line appended to a batch, writes the batch (and flushes
-// the writer) when the queue runs dry or the batch is large, and hands lines to the forwarder.
-// Only this thread calls the writer while the worker runs, so a stuck writer can stall the
-// worker but never a caller. spdlog's pattern formatter is not used at all: it cannot produce
+// The spdlog sink behind a Logger. The logging worker (logs/log_worker.h) calls log() with each
+// queued record as a spdlog log_msg: the sink turns the record (logs/log_record.h) into a JSON
+// line appended to a batch and hands WARN/ERROR lines to the forwarder. The batch goes to the
+// writer in one write() when the worker calls flush() (once per wake-up) or when it reaches
+// kBatchBytes, so a write(2) carries many lines. Only the worker calls log() and flush() while
+// it runs, and the Logger only after it stopped, so the batch needs no lock; a stuck writer can
+// stall the worker but never a caller. spdlog's pattern formatter is not used: it cannot produce
 // correct JSON, and the line is complete when it leaves this sink.
 #include <spdlog/sinks/sink.h>
 
@@ -17,7 +19,7 @@
 
 #include "edaobs/telemetry/logs/log_level.h"
 #include "edaobs/telemetry/logs/log_writer.h"
-#include "logs/line_flow.h"
+#include "logs/line_counters.h"
 #include "logs/log_line_formatter.h"
 #include "logs/log_record.h"
 
@@ -27,15 +29,18 @@ class LineSink final : public spdlog::sinks::sink {
  public:
   using Forwarder = std::function<void(std::string_view json_line)>;
 
-  LineSink(std::shared_ptr<LogWriter> writer, std::shared_ptr<LineFlow> flow,
-           LogLineFormatter formatter);
+  // `counters` must outlive the sink.
+  LineSink(std::shared_ptr<LogWriter> writer, LineCounters& counters, LogLineFormatter formatter);
 
+  // Never throws: a record that cannot be formatted is counted as dropped.
   void log(const spdlog::details::log_msg& msg) override;
-  // Writes what is batched and flushes the writer. The Logger calls it only once the worker
-  // has stopped; spdlog never does (no flush messages are queued, flush_on is off).
+  // Writes the batch, then flushes the writer.
   void flush() override;
   void set_pattern(const std::string& /*pattern*/) override {}
   void set_formatter(std::unique_ptr<spdlog::formatter> /*formatter*/) override {}
+
+  // Writes the batch without flushing the writer.
+  void write_batch() noexcept;
 
   void set_forwarder(LogLevel min_level, Forwarder forwarder);
   [[nodiscard]] std::uint64_t forwarded() const noexcept { return forwarded_.load(); }
@@ -44,18 +49,16 @@ class LineSink final : public spdlog::sinks::sink {
   }
 
  private:
-  void write_batch_locked(bool flush_writer) noexcept;
   void forward(const spdlog::details::log_msg& msg, std::string_view line) noexcept;
 
-  // Write in large pieces, but do not let a busy queue hold lines back for long.
+  // Large writes, and a bound on what one busy wake-up holds back from the output.
   static constexpr std::size_t kBatchBytes = 64 * 1024;
 
   std::shared_ptr<LogWriter> writer_;
-  std::shared_ptr<LineFlow> flow_;
+  LineCounters& counters_;
 
   const LogLineFormatter formatter_;
 
-  std::mutex batch_mutex_;  // guards batch_, batch_lines_ and record_
   std::string batch_;
   std::uint64_t batch_lines_ = 0;
   DecodedRecord record_;  // scratch, reused so decoding does not allocate

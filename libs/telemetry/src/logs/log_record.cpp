@@ -32,12 +32,12 @@ static_assert(std::is_trivially_copyable_v<RecordHeader> && sizeof(RecordHeader)
 static_assert(std::is_trivially_copyable_v<FieldHeader> && sizeof(FieldHeader) == 8);
 
 template <class T>
-void append_pod(LineBuffer& out, const T& value) {
+void append_pod(RecordBuffer& out, const T& value) {
   const auto* bytes = reinterpret_cast<const char*>(&value);
   out.append(bytes, bytes + sizeof(T));
 }
 
-void append_bytes(LineBuffer& out, std::string_view bytes) {
+void append_bytes(RecordBuffer& out, std::string_view bytes) {
   out.append(bytes.data(), bytes.data() + bytes.size());
 }
 
@@ -84,7 +84,7 @@ std::size_t utf8_safe_cut(std::string_view text, std::size_t max_bytes) noexcept
   return cut;
 }
 
-void encode_log_record(LineBuffer& out, std::string_view msg, std::span<const LogField> fields,
+void encode_log_record(RecordBuffer& out, std::string_view msg, std::span<const LogField> fields,
                        const SpanContext& context, std::size_t max_value_bytes) {
   // Lengths are u32 on the wire; a limit keeps them in range even when none is configured.
   constexpr std::size_t kHardLimit = std::numeric_limits<std::uint32_t>::max();

@@ -1,9 +1,9 @@
 #pragma once
 // The binary form of one log call. The caller's thread captures everything that must be taken
 // at the call site (message, fields, active span ids) into a compact record, with no escaping
-// or number formatting, and hands it to spdlog as the payload; level, time and file:line travel
-// in spdlog's own log_msg. The worker decodes the record and writes the JSON line. A typical
-// record stays under spdlog's 250-byte inline buffer, so queueing it does not allocate.
+// or number formatting, written straight into its queue slot (logs/record_queue.h); level, time
+// and file:line travel beside it and reach the sink in spdlog's log_msg. The worker decodes the
+// record and writes the JSON line.
 //
 // Layout (native byte order, produced and consumed by the same process):
 //   u32 msg_len | u8 flags (1 = span ids follow, 2 = msg truncated) | u8 0 | u16 field_count
@@ -18,13 +18,13 @@
 
 #include "edaobs/telemetry/logs/log_field.h"
 #include "edaobs/telemetry/trace/span_context.h"
-#include "logs/line_buffer.h"
+#include "logs/record_buffer.h"
 
 namespace edaobs::telemetry {
 
 // Appends the record for one call. String values (msg included) longer than max_value_bytes
 // (0 = no limit) are cut at a UTF-8 boundary and flagged, so a record's size is bounded.
-void encode_log_record(LineBuffer& out, std::string_view msg, std::span<const LogField> fields,
+void encode_log_record(RecordBuffer& out, std::string_view msg, std::span<const LogField> fields,
                        const SpanContext& context, std::size_t max_value_bytes);
 
 struct DecodedField {

@@ -6,11 +6,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <span>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
 #include "bounded_span_queue.h"
+#include "span_data_pool.h"
 
 namespace edaobs::telemetry {
 
@@ -27,8 +29,6 @@ struct BatchSpanProcessor::State {
   // Read by every producer: kept apart from the counters the worker writes.
   alignas(64) std::atomic<bool> accepting{true};
   std::atomic<bool> worker_waiting{false};
-  // Exported objects waiting for a producer to take them (owned; see take_spares()).
-  alignas(64) std::atomic<SpanDataChunk*> spares{nullptr};
   std::atomic<bool> wake_pending{false};
 
   alignas(64) std::atomic<std::uint64_t> dropped{0};
@@ -52,7 +52,6 @@ struct BatchSpanProcessor::State {
 
   [[nodiscard]] std::uint64_t queued() const noexcept { return queue.pushed() - queue.popped(); }
 
-  ~State() { delete spares.exchange(nullptr); }
   State(const State&) = delete;
   State& operator=(const State&) = delete;
 };
@@ -107,36 +106,15 @@ void BatchSpanProcessor::on_end(std::unique_ptr<SpanData>& data) noexcept {
   }
 }
 
-std::unique_ptr<SpanDataChunk> BatchSpanProcessor::take_spares() noexcept {
-  return std::unique_ptr<SpanDataChunk>(state_->spares.exchange(nullptr, std::memory_order_acq_rel));
-}
-
 void BatchSpanProcessor::run() noexcept {
   State& s = *state_;
   const std::size_t batch_size = s.options.max_export_batch_size;
   std::vector<std::unique_ptr<SpanData>> batch(batch_size);  // null between exports
 
-  // Spent objects waiting for reuse are bounded by the queue size, the same bound as the objects
-  // queued; circulation in steady state needs far fewer, so little is ever freed.
-  const std::size_t max_spares = s.options.max_queue_size;
+  // Spent objects go to the shared span data pool, where producer threads take them (and which
+  // bounds them); the batch's slots are left null.
   const auto give_back = [&](std::size_t n) {
-    // Only this thread stores into `spares`, so taking the old chunk and storing it back cannot
-    // overwrite anything; a producer finding it empty meanwhile just allocates.
-    std::unique_ptr<SpanDataChunk> chunk(s.spares.exchange(nullptr, std::memory_order_acq_rel));
-    try {
-      if (!chunk) {
-        chunk = std::make_unique<SpanDataChunk>();
-        chunk->items.reserve(std::min<std::size_t>(max_spares, 2 * batch_size));
-      }
-      for (std::size_t i = 0; i < n && chunk->items.size() < max_spares; ++i) {
-        chunk->items.push_back(std::move(batch[i]));
-      }
-    } catch (...) {
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      batch[i].reset();  // whatever did not fit is freed
-    }
-    s.spares.store(chunk.release(), std::memory_order_release);
+    detail::release_span_data_batch(std::span(batch.data(), n));
   };
 
   const auto export_taken = [&](std::size_t n) {

@@ -1,7 +1,7 @@
 #pragma once
-// Where finished JSON lines go. The Logger's worker thread calls write() with one or more
-// complete lines, each ending in '\n', and flush() whenever its queue runs dry; the Logger's
-// destructor makes the last calls after the worker stopped. Calls never overlap.
+// Where finished JSON lines go. The Logger's worker thread calls write() with a batch of
+// complete lines, each ending in '\n' (normally one write per wake-up, at most ~64 KB), and
+// flush() after each wake-up's batch. Calls never overlap.
 #include <memory>
 #include <string_view>
 

@@ -1,12 +1,15 @@
 #pragma once
-// Structured JSON logging on spdlog's asynchronous logger.
+// Structured JSON logging: spdlog's sink layer behind the project's own non-blocking queue.
 //
 // On the calling thread a log call captures what belongs to the call site: the time, the ids of
 // the span active on this thread *now*, the caller's file:line (std::source_location) and a
 // copy of the message and fields, in a compact binary record (no escaping, no number
-// formatting). That record goes through spdlog's async logger (bounded queue, one worker
-// thread); the worker turns it into the JSON line and writes it. spdlog's pattern formatter is
-// never used to build JSON.
+// formatting) written into a slot of a bounded lock-free queue: no lock, and no allocation once
+// the slots have their working size. One worker thread wakes in batches, not per line: a caller
+// wakes it only when it sleeps on an empty queue or the queue gets half full; otherwise its
+// timer does, at most 10 ms after lines arrived; flush() wakes it at once. It turns each record
+// into the JSON line through an spdlog sink and writes the batch in one write. spdlog's pattern
+// formatter is never used to build JSON.
 //
 // Line layout, keys in this order:
 //   {"time":"2026-11-23T10:00:00.123Z","level":"INFO","msg":"...","trace_id":"<32 hex>",
@@ -25,10 +28,9 @@
 //   max_value_bytes are cut at a UTF-8 boundary and end in "...[truncated]".
 // - Numbers: NaN and infinities are written as null.
 //
-// Never blocks the caller and never throws from a log call: a bounded number of lines may be in
-// flight (queue_size); when that many are queued, new lines are discarded and counted in
-// dropped_lines() (discard-newest; spdlog's queue, sized the same, is set to overrun_oldest as a
-// non-blocking backstop whose overruns are counted too).
+// Never blocks the caller and never throws from a log call: at most queue_size lines wait in
+// the queue; when it is full, new lines are discarded and counted in dropped_lines()
+// (discard-newest).
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -123,8 +125,9 @@ class Logger {
   // function removes the forwarder.
   void set_forwarder(LogLevel min_level, Forwarder forwarder);
 
-  // Waits until every line accepted so far is written (or dropped), then flushes the writer.
-  // Returns false if `timeout` passed first. Never throws.
+  // Wakes the worker (without waiting for its batch timer) and waits until every line accepted
+  // so far is written (or dropped) and the writer flushed. Returns false if `timeout` passed
+  // first, or when called from the forwarder (the worker cannot wait for itself). Never throws.
   bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(5)) noexcept;
 
   [[nodiscard]] std::uint64_t dropped_lines() const noexcept;

@@ -31,8 +31,6 @@ class BatchSpanProcessor final : public SpanProcessor {
   // Lock-free: queues the span or drops it when the queue is full or after shutdown. Wakes the
   // worker (briefly taking its mutex) only when the queue reaches a full batch while it sleeps.
   void on_end(std::unique_ptr<SpanData>& data) noexcept override;
-  // The objects of the last exported batches, for reuse by a producer thread (wait-free).
-  std::unique_ptr<SpanDataChunk> take_spares() noexcept override;
 
   // Exports everything queued before the call; false if that did not finish within `timeout`.
   bool force_flush(std::chrono::milliseconds timeout = std::chrono::seconds(30));
