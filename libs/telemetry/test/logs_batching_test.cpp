@@ -120,6 +120,8 @@ TEST(LoggerBatching, ALineAppearsWithoutFlush) {
   std::this_thread::sleep_for(5 * kBatchDelay);
   logger.info("third");
   ASSERT_TRUE(writer->wait_for_lines(3, 2s));
+  // The worker counts a line after its write returns: flush settles the counters.
+  ASSERT_TRUE(logger.flush(2s));
   EXPECT_EQ(logger.written_lines(), 3U);
 }
 
