@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "edaobs/telemetry/logs/logger.h"
+#include "gated_log_writer.h"
 #include "edaobs/telemetry/logs/memory_log_writer.h"
 
 namespace edaobs::telemetry {
@@ -36,41 +37,6 @@ LoggerOptions memory_options(std::shared_ptr<MemoryLogWriter> writer, std::size_
   options.queue_size = queue_size;
   return options;
 }
-
-// A writer whose write() blocks until the test opens the gate: the worker is stuck, so the
-// queue fills and stays full.
-class GatedWriter final : public LogWriter {
- public:
-  void write(std::string_view lines) override {
-    std::unique_lock lock(mutex_);
-    ++entered_;
-    changed_.notify_all();
-    changed_.wait(lock, [this] { return open_; });
-    lines_ += static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
-  }
-  bool wait_entered(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, timeout, [this] { return entered_ > 0; });
-  }
-  void open() {
-    {
-      const std::lock_guard lock(mutex_);
-      open_ = true;
-    }
-    changed_.notify_all();
-  }
-  std::size_t lines() {
-    const std::lock_guard lock(mutex_);
-    return lines_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  int entered_ = 0;
-  bool open_ = false;
-  std::size_t lines_ = 0;
-};
 
 TEST(LoggerBatching, ABurstOfLinesSharesFewWrites) {
   auto writer = std::make_shared<MemoryLogWriter>();
