@@ -14,7 +14,7 @@ AGENTS = ("publisher", "enricher", "recorder")
 
 
 class Chain:
-    def __init__(self, base_port=18080, extra_env=None, agents=AGENTS):
+    def __init__(self, base_port=18080, extra_env=None, agents=AGENTS, cpus=None):
         tag = e2e.random_hex(4)
         self.agents = agents
         self.raw, self.enriched = f"e2e.{tag}.raw", f"e2e.{tag}.enriched"
@@ -22,6 +22,7 @@ class Chain:
         self.logdir = tempfile.mkdtemp(prefix="edaobs-chain-")
         self.procs = {}
         self.extra_env = extra_env or {}
+        self.cpus = cpus or {}  # agent name -> set of CPUs it may run on (all threads)
         self.tag = tag
 
     def url(self, agent, path):
@@ -49,8 +50,11 @@ class Chain:
             env.update(topics[name])
             env.update(self.extra_env.get(name, {}))
             exe = os.path.join(e2e.BUILD_DIR, "agents", name, name)
+            # Affinity set before exec, so every thread the agent starts inherits it.
+            pin = (lambda cpus=self.cpus[name]: os.sched_setaffinity(0, cpus)) if name in self.cpus else None
             with open(self.log_path(name) + ".stderr", "w") as stderr:
-                self.procs[name] = subprocess.Popen([exe], env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+                self.procs[name] = subprocess.Popen([exe], env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+                                                    preexec_fn=pin)
         if not wait_ready:
             return
         try:

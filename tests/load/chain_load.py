@@ -16,12 +16,19 @@ every mode alike; the median of the rounds is reported:
               enricher in full or off mode (the other two always full). Age = recorder's clock
               minus ce_time, read from the recorder's "event recorded" log lines.
 
+--pin gives the enricher a CPU of its own (the last one) and confines everything else (the stack's
+processes, the other agents and this script) to the remaining CPUs for the whole run. The
+backends then no longer take CPU from the agent under test, so the figures show what telemetry
+costs the agent itself; without --pin they show the whole machine, backends included.
+
 "Telemetry off" is OTEL_SDK_DISABLED=true (no spans; trace context still passes through) and
 EDAOBS_LOG_LEVEL=warn (no per-event log line). Metrics stay on in every mode: they are how the
 script watches progress, and an update costs nanoseconds.
 
 Writes a JSON report (default build/bench/chain_load.json) and prints a table."""
 import argparse
+import contextlib
+import glob
 import json
 import os
 import socket
@@ -91,8 +98,11 @@ def prefill(events, base_port):
     return chain.raw
 
 
+AGENT_CPUS = {}  # filled by --pin: {"enricher": {last cpu}}
+
+
 def throughput_run(mode, topic, events, base_port):
-    chain = Chain(base_port=base_port, agents=("enricher",),
+    chain = Chain(base_port=base_port, agents=("enricher",), cpus=AGENT_CPUS,
                   extra_env={"enricher": {**mode_env(mode), "EDAOBS_INPUT_TOPIC": topic}})
     # Sampling starts with the process, not at /ready: the enricher is busy before it reports ready.
     chain.start(wait_ready=False)
@@ -139,7 +149,7 @@ def steady_rate(samples, events):
 
 def latency_run(mode, rate, seconds, base_port):
     count = int(rate * seconds)
-    chain = Chain(base_port=base_port,
+    chain = Chain(base_port=base_port, cpus=AGENT_CPUS,
                   extra_env={"enricher": mode_env(mode),
                              "publisher": {"EDAOBS_RATE": str(rate), "EDAOBS_COUNT": str(count)}})
     chain.start()
@@ -171,6 +181,39 @@ def percentile(sorted_values, q):
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
 
+@contextlib.contextmanager
+def pinned(enabled):
+    """With `enabled`: the enricher gets the last CPU; the stack's processes (all their threads),
+    this script and the agents it starts without a pin get the others. Restored on exit."""
+    if not enabled:
+        yield
+        return
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        raise SystemExit("--pin needs at least 2 CPUs")
+    agent, rest = {cpus[-1]}, set(cpus[:-1])
+    stack = []
+    for pid_file in glob.glob(os.path.join(e2e.ROOT, ".run", "pids", "*.pid")):
+        with open(pid_file) as f:
+            stack.append(int(f.read().strip()))
+    threads = [int(t) for pid in stack for t in os.listdir(f"/proc/{pid}/task") if os.path.exists(f"/proc/{pid}")]
+    for tid in threads:
+        os.sched_setaffinity(tid, rest)
+    os.sched_setaffinity(0, rest)  # this script; agents it starts inherit this unless pinned
+    AGENT_CPUS["enricher"] = agent
+    print(f"pinned: enricher on CPU {cpus[-1]}; stack ({len(stack)} processes), other agents and "
+          f"this script on CPU {','.join(map(str, sorted(rest)))}", flush=True)
+    try:
+        yield
+    finally:
+        AGENT_CPUS.clear()
+        for pid in stack:  # threads started meanwhile inherited `rest`: reset them all
+            for t in os.listdir(f"/proc/{pid}/task") if os.path.exists(f"/proc/{pid}") else []:
+                with contextlib.suppress(OSError):
+                    os.sched_setaffinity(int(t), set(cpus))
+        os.sched_setaffinity(0, set(cpus))
+
+
 def median_of(runs, key):
     return statistics.median(r[key] for r in runs)
 
@@ -183,7 +226,14 @@ def main():
     parser.add_argument("--seconds", type=float, default=15, help="length of a latency run")
     parser.add_argument("--out", default=os.path.join(e2e.BUILD_DIR, "bench", "chain_load.json"))
     parser.add_argument("--base-port", type=int, default=18180, help="first of three agent HTTP ports")
+    parser.add_argument("--pin", action="store_true",
+                        help="enricher on a CPU of its own, everything else on the others")
     args = parser.parse_args()
+    with pinned(args.pin):
+        run(args)
+
+
+def run(args):
 
     print(f"prefilling {args.events} events ...", flush=True)
     topic = prefill(args.events, args.base_port)
@@ -217,7 +267,7 @@ def main():
          abs(rate["dead_collector"] / rate["full"] - 1) <= 0.05),
     ]
     print(f"\nmedians of {args.rounds} rounds, {args.events} events per throughput run, "
-          f"latency at {args.rate:.0f} events/s:")
+          f"latency at {args.rate:.0f} events/s{', enricher pinned to its own CPU' if args.pin else ''}:")
     for mode in throughput:
         print(f"  {mode:>14}: {rate[mode]:9.0f} events/s  {cpu[mode]:6.2f} µs CPU/event"
               + (f"  p50 {median_of(latency[mode], 'p50_ms'):.2f} ms  p99 {p99[mode]:.2f} ms  rss {rss[mode]:.1f} MiB"
@@ -229,7 +279,7 @@ def main():
 
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
-        json.dump({"events": args.events, "rounds": args.rounds, "latency_rate": args.rate,
+        json.dump({"events": args.events, "rounds": args.rounds, "latency_rate": args.rate, "pinned": args.pin,
                    "throughput": throughput, "latency": latency,
                    "figures": [{"name": n, "value": v, "target": t, "met": m} for n, v, t, m in figures]},
                   f, indent=2)

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "edaobs/telemetry/trace/header_map_carrier.h"
+#include "edaobs/telemetry/trace/otlp_json.h"
 #include "edaobs/telemetry/trace/propagation.h"
 #include "edaobs/telemetry/trace/tracer_provider.h"
 
@@ -334,6 +335,50 @@ void BM_ExtractFromEventHeaders(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ExtractFromEventHeaders);
+
+// The exporter's encoding work per span: a batch of 512 consumer spans as the enricher records
+// them (15 attributes), encoded into a reused buffer as OTLP/HTTP JSON.
+void BM_OtlpJsonEncodePerSpan(benchmark::State& state) {
+  constexpr std::size_t kBatch = 512;
+  const Resource resource = make_resource("enricher", "1.0.0", random_uuid(), {});
+  std::vector<std::unique_ptr<SpanData>> spans;
+  for (std::size_t i = 0; i < kBatch; ++i) {
+    auto span = std::make_unique<SpanData>();
+    span->context = sample_context();
+    span->parent_span_id = sample_context().span_id;
+    span->parent_is_remote = true;
+    span->name = "process events.raw";
+    span->kind = SpanKind::kConsumer;
+    span->start_unix_nano = 1'700'000'000'000'000'000ULL + i;
+    span->end_unix_nano = span->start_unix_nano + 25'000;
+    auto& a = span->attributes;
+    a.set("messaging.system", "kafka");
+    a.set("messaging.operation.name", "process");
+    a.set("messaging.operation.type", "process");
+    a.set("messaging.destination.name", "events.raw");
+    a.set("messaging.consumer.group.name", "enricher");
+    a.set("messaging.client.id", "enricher-1");
+    a.set("messaging.destination.partition.id", "2");
+    a.set("messaging.kafka.offset", static_cast<std::int64_t>(100'000 + i));
+    a.set("messaging.kafka.message.key", "5c1b0a7e-1f3d-4e59-9d0c-0b6f3b4f7d21");
+    a.set("event.id", "5c1b0a7e-1f3d-4e59-9d0c-0b6f3b4f7d21");
+    a.set("event.type", "order.created");
+    a.set("event.source", "/edaobs/publisher");
+    a.set("event.subject", "customer-42");
+    a.set("messaging.message.id", "5c1b0a7e-1f3d-4e59-9d0c-0b6f3b4f7d21");
+    a.set("messaging.message.body.size", std::int64_t{212});
+    spans.push_back(std::move(span));
+  }
+  std::string body;
+  for (auto _ : state) {
+    body.clear();
+    append_otlp_traces_json(body, resource, SpanBatch(spans));
+    benchmark::DoNotOptimize(body.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kBatch));
+  state.counters["bytes_per_span"] = static_cast<double>(body.size()) / kBatch;
+}
+BENCHMARK(BM_OtlpJsonEncodePerSpan);
 
 void BM_ParseTraceparentInvalid(benchmark::State& state) {
   const std::string value = "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01";

@@ -145,6 +145,15 @@ TEST_F(SpanTest, AttributesOfEveryTypeAndOverwrite) {
   EXPECT_EQ(data.attributes.dropped(), 0U);
 }
 
+TEST(AttributeListTest, AStringLiteralIsStoredAsAString) {
+  AttributeList list;
+  list.set("messaging.system", "kafka");
+  const auto value = list.find("messaging.system");
+  ASSERT_TRUE(value.has_value());
+  ASSERT_TRUE(std::holds_alternative<std::string_view>(*value));
+  EXPECT_EQ(std::get<std::string_view>(*value), "kafka");
+}
+
 TEST_F(SpanTest, AttributesBeyondTheLimitAreCountedAsDropped) {
   {
     Span span = tracer().start_span("many");

@@ -54,42 +54,47 @@ void Span::record_attribute(std::string_view key, const AttributeValueView& valu
   }
 }
 
+namespace {
+
+// Appends an event unless the span already holds kMaxEvents (then counts it as dropped);
+// set_all copies the caller's attributes into the new event.
+template <typename SetAll>
+void append_event(SpanData& data, std::string_view name, const SetAll& set_all) noexcept {
+  if (data.events.size() >= SpanData::kMaxEvents) {
+    ++data.dropped_events;
+    return;
+  }
+  try {
+    SpanEvent& event = data.events.emplace_back();
+    event.name.assign(name);
+    event.time_unix_nano = unix_nanos_now();
+    set_all(event.attributes);
+  } catch (...) {
+  }
+}
+
+}  // namespace
+
 void Span::add_event(std::string_view name, std::initializer_list<AttributeKeyValue> attributes) noexcept {
   if (!data_) {
     return;
   }
-  if (data_->events.size() >= SpanData::kMaxEvents) {
-    ++data_->dropped_events;
-    return;
-  }
-  try {
-    SpanEvent& event = data_->events.emplace_back();
-    event.name.assign(name);
-    event.time_unix_nano = unix_nanos_now();
+  append_event(*data_, name, [&](auto& into) {
     for (const AttributeKeyValue& kv : attributes) {
-      event.attributes.set(kv.key, kv.value);
+      into.set(kv.key, kv.value);
     }
-  } catch (...) {
-  }
+  });
 }
 
 void Span::add_event(std::string_view name, const OwnedAttributes& attributes) noexcept {
   if (!data_) {
     return;
   }
-  if (data_->events.size() >= SpanData::kMaxEvents) {
-    ++data_->dropped_events;
-    return;
-  }
-  try {
-    SpanEvent& event = data_->events.emplace_back();
-    event.name.assign(name);
-    event.time_unix_nano = unix_nanos_now();
+  append_event(*data_, name, [&](auto& into) {
     for (const auto& [key, value] : attributes) {
-      event.attributes.set(key, value);
+      into.set(key, value);
     }
-  } catch (...) {
-  }
+  });
 }
 
 void Span::set_status(StatusCode code, std::string_view description) noexcept {

@@ -39,6 +39,8 @@ class AttributeList {
   void set(std::string_view key, std::int64_t value);
   void set(std::string_view key, double value);
   void set(std::string_view key, std::string_view value);
+  // A string literal would otherwise pick the bool overload (pointer-to-bool beats string_view).
+  void set(std::string_view key, const char* value) { set(key, std::string_view(value)); }
   void set(std::string_view key, const AttributeValueView& value);
   void set(std::string_view key, const AttributeValue& value);
 
