@@ -7,13 +7,26 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace edaobs::telemetry::json_text {
 
+// Appends [first, first + size). std::string gets its (pointer, count) overload: the iterator
+// pair overload goes through replace(), whose aliasing checks cost more than the copy here.
+template <class Buffer>
+inline void append_bytes(Buffer& out, const char* first, std::size_t size) {
+  if constexpr (std::is_same_v<Buffer, std::string>) {
+    out.append(first, size);
+  } else {
+    out.append(first, first + size);
+  }
+}
+
 template <class Buffer>
 inline void append(Buffer& out, std::string_view text) {
-  out.append(text.data(), text.data() + text.size());
+  append_bytes(out, text.data(), text.size());
 }
 
 enum class ByteClass : std::uint8_t { kPlain, kEscape, kNonAscii };
@@ -88,7 +101,7 @@ inline void append_control_escape(Buffer& out, unsigned char c) {
     case '\t': append(out, "\\t"); break;
     default: {
       const char escaped[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0x0F]};
-      out.append(escaped, escaped + 6);
+      append_bytes(out, escaped, sizeof escaped);
     }
   }
 }
@@ -117,7 +130,7 @@ inline void append_escaped(Buffer& out, std::string_view text) {
   const unsigned char* p = begin;
   const auto flush_run = [&] {
     if (run != p) {
-      out.append(reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
+      append_bytes(out, reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
     }
   };
   while (p != end) {
@@ -159,7 +172,7 @@ template <class Buffer>
 inline void append_int(Buffer& out, std::int64_t value) {
   char digits[24];
   const auto result = std::to_chars(digits, digits + sizeof digits, value);
-  out.append(digits, result.ptr);
+  append_bytes(out, digits, static_cast<std::size_t>(result.ptr - digits));
 }
 
 // Shortest round-trip form; JSON has no NaN or infinity, so those become null.
@@ -171,7 +184,7 @@ inline void append_double(Buffer& out, double value) {
   }
   char digits[32];
   const auto result = std::to_chars(digits, digits + sizeof digits, value);
-  out.append(digits, result.ptr);
+  append_bytes(out, digits, static_cast<std::size_t>(result.ptr - digits));
 }
 
 }  // namespace edaobs::telemetry::json_text
