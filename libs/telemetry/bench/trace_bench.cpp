@@ -19,7 +19,9 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "edaobs/telemetry/trace/header_map_carrier.h"
@@ -340,6 +342,22 @@ BENCHMARK(BM_ExtractFromEventHeaders);
 // them (15 attributes), encoded into a reused buffer as OTLP/HTTP JSON.
 void BM_OtlpJsonEncodePerSpan(benchmark::State& state) {
   constexpr std::size_t kBatch = 512;
+  // The consumer span's attributes as the enricher records them.
+  static constexpr std::pair<std::string_view, std::string_view> kTextAttributes[] = {
+      {"messaging.system", "kafka"},
+      {"messaging.operation.name", "process"},
+      {"messaging.operation.type", "process"},
+      {"messaging.destination.name", "events.raw"},
+      {"messaging.consumer.group.name", "enricher"},
+      {"messaging.client.id", "enricher-1"},
+      {"messaging.destination.partition.id", "2"},
+      {"messaging.kafka.message.key", "5c1b0a7e-1f3d-4e59-9d0c-0b6f3b4f7d21"},
+      {"event.id", "5c1b0a7e-1f3d-4e59-9d0c-0b6f3b4f7d21"},
+      {"event.type", "order.created"},
+      {"event.source", "/edaobs/publisher"},
+      {"event.subject", "customer-42"},
+      {"messaging.message.id", "5c1b0a7e-1f3d-4e59-9d0c-0b6f3b4f7d21"},
+  };
   const Resource resource = make_resource("enricher", "1.0.0", random_uuid(), {});
   std::vector<std::unique_ptr<SpanData>> spans;
   for (std::size_t i = 0; i < kBatch; ++i) {
@@ -352,20 +370,10 @@ void BM_OtlpJsonEncodePerSpan(benchmark::State& state) {
     span->start_unix_nano = 1'700'000'000'000'000'000ULL + i;
     span->end_unix_nano = span->start_unix_nano + 25'000;
     auto& a = span->attributes;
-    a.set("messaging.system", "kafka");
-    a.set("messaging.operation.name", "process");
-    a.set("messaging.operation.type", "process");
-    a.set("messaging.destination.name", "events.raw");
-    a.set("messaging.consumer.group.name", "enricher");
-    a.set("messaging.client.id", "enricher-1");
-    a.set("messaging.destination.partition.id", "2");
+    for (const auto& [key, value] : kTextAttributes) {
+      a.set(key, value);
+    }
     a.set("messaging.kafka.offset", static_cast<std::int64_t>(100'000 + i));
-    a.set("messaging.kafka.message.key", "5c1b0a7e-1f3d-4e59-9d0c-0b6f3b4f7d21");
-    a.set("event.id", "5c1b0a7e-1f3d-4e59-9d0c-0b6f3b4f7d21");
-    a.set("event.type", "order.created");
-    a.set("event.source", "/edaobs/publisher");
-    a.set("event.subject", "customer-42");
-    a.set("messaging.message.id", "5c1b0a7e-1f3d-4e59-9d0c-0b6f3b4f7d21");
     a.set("messaging.message.body.size", std::int64_t{212});
     spans.push_back(std::move(span));
   }
