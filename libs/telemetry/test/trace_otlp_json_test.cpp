@@ -164,6 +164,39 @@ TEST(OtlpJsonTest, HostileStringsAreEscapedAndInvalidUtf8Replaced) {
   EXPECT_EQ(attribute_value(out.at("attributes"), "inf").at("doubleValue").as_string(), "-Infinity");
 }
 
+// The writer reserves room ahead and grows it: a batch far beyond the first reservation, with
+// values whose escaped form is six times their size, must come out whole and exact.
+TEST(OtlpJsonTest, LargeBatchesOfWorstCaseStringsAreWrittenWhole) {
+  std::string worst(3000, '\x01');  // each byte escapes to \u0001
+  worst += "\"end\\";
+  std::vector<std::unique_ptr<SpanData>> spans;
+  for (int i = 0; i < 100; ++i) {
+    auto span = sample_span();
+    span->attributes.set("worst", std::string_view(worst));
+    span->attributes.set("index", std::int64_t{i});
+    spans.push_back(std::move(span));
+  }
+  const json::value root = encode_and_parse(spans);
+  const json::array& out = root.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").as_array();
+  ASSERT_EQ(out.size(), spans.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    EXPECT_EQ(attribute_value(out[i].at("attributes"), "worst").at("stringValue").as_string(), worst);
+    EXPECT_EQ(attribute_value(out[i].at("attributes"), "index").at("intValue").as_string(), std::to_string(i));
+  }
+}
+
+TEST(OtlpJsonTest, AppendingKeepsWhatTheBufferHeld) {
+  std::vector<std::unique_ptr<SpanData>> spans;
+  spans.push_back(sample_span());
+  std::string out = "prefix:";
+  append_otlp_traces_json(out, sample_resource(), SpanBatch(spans.data(), spans.size()));
+  ASSERT_TRUE(out.starts_with("prefix:{"));
+  EXPECT_EQ(out, "prefix:" + encode_otlp_traces_json(sample_resource(), SpanBatch(spans.data(), spans.size())));
+  json::error_code ec;
+  json::parse(std::string_view(out).substr(7), ec);
+  EXPECT_FALSE(ec) << ec.message();
+}
+
 TEST(OtlpJsonTest, DroppedCountsAreReported) {
   auto span = sample_span();
   for (std::size_t i = 0; i < AttributeList::kDefaultCountLimit + 2; ++i) {

@@ -2,7 +2,13 @@
 // A minimal streaming JSON writer appending to a string. Strings are escaped per RFC 8259 and
 // invalid UTF-8 is replaced with U+FFFD, because one bad byte (say, a binary Kafka key) would make
 // the collector reject the whole batch.
+//
+// It writes through a raw cursor into room reserved ahead in the string (grown geometrically)
+// instead of push_back/append per token: encoding spans is the export thread's main cost. The
+// string holds the written text, and only that, once the writer is destroyed.
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -10,43 +16,63 @@ namespace edaobs::telemetry::detail {
 
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  explicit JsonWriter(std::string& out);
+  ~JsonWriter();  // trims the string to what was written
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
 
-  void begin_object() { separate(); out_.push_back('{'); need_comma_ = false; }
-  void end_object() { out_.push_back('}'); need_comma_ = true; }
-  void begin_array() { separate(); out_.push_back('['); need_comma_ = false; }
-  void end_array() { out_.push_back(']'); need_comma_ = true; }
-  void key(std::string_view k) {
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+  // A field name of our own (a literal): copied as is, no escaping needed.
+  template <std::size_t N>
+  void key(const char (&k)[N]) {
+    static_assert(N > 1, "a JSON key must not be empty");
+    ensure(N + 3);
     separate();
-    write_escaped(k);
-    out_.push_back(':');
+    *cur_++ = '"';
+    std::memcpy(cur_, k, N - 1);
+    cur_ += N - 1;
+    *cur_++ = '"';
+    *cur_++ = ':';
     need_comma_ = false;
   }
-  void string(std::string_view s) { separate(); write_escaped(s); need_comma_ = true; }
+  void string(std::string_view s) { separate_escaped(s); need_comma_ = true; }
   void number(std::uint64_t v);
   void number(std::int64_t v);
   // Finite values as shortest round-trip numbers; NaN and infinities as the strings "NaN",
   // "Infinity", "-Infinity" (the proto3 JSON mapping OTLP uses).
   void number(double v);
-  void boolean(bool v) { separate(); out_.append(v ? "true" : "false"); need_comma_ = true; }
+  void boolean(bool v) { raw_token(v ? std::string_view("true") : std::string_view("false")); }
   // A 64-bit integer as a decimal string (proto3 JSON for int64/fixed64).
   void integer_string(std::uint64_t v);
   void integer_string(std::int64_t v);
 
   // Convenience for "key": value members.
-  template <typename T>
-  void member(std::string_view k, const T& v) {
+  template <std::size_t N, typename T>
+  void member(const char (&k)[N], const T& v) {
     key(k);
     write_value(v);
   }
 
  private:
-  void separate() {
-    if (need_comma_) {
-      out_.push_back(',');
+  // Room for the longest token a call writes: a separator plus the token.
+  void ensure(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - cur_) < n) {
+      grow(n);
     }
   }
-  void write_escaped(std::string_view s);
+  void grow(std::size_t n);
+  void separate() {
+    if (need_comma_) {
+      *cur_++ = ',';
+    }
+  }
+  void open(char c) { ensure(2); separate(); *cur_++ = c; need_comma_ = false; }
+  void close(char c) { ensure(1); *cur_++ = c; need_comma_ = true; }
+  void raw_token(std::string_view text);
+  void separate_escaped(std::string_view s);  // separator, then the quoted, escaped string
   void write_value(std::string_view v) { string(v); }
   void write_value(const std::string& v) { string(v); }
   void write_value(const char* v) { string(v); }
@@ -58,6 +84,8 @@ class JsonWriter {
   void write_value(bool v) { boolean(v); }
 
   std::string& out_;
+  char* cur_ = nullptr;  // next byte to write, inside out_
+  char* end_ = nullptr;  // end of the reserved room (out_'s current size)
   bool need_comma_ = false;
 };
 

@@ -65,13 +65,15 @@ void write_attributes(JsonWriter& w, const OwnedAttributes& attributes) {
   w.end_array();
 }
 
-void write_hex_member(JsonWriter& w, std::string_view key, const TraceId& id) {
+template <std::size_t N>
+void write_hex_member(JsonWriter& w, const char (&key)[N], const TraceId& id) {
   char hex[32];
   id.write_hex(hex);
   w.member(key, std::string_view(hex, sizeof(hex)));
 }
 
-void write_hex_member(JsonWriter& w, std::string_view key, const SpanId& id) {
+template <std::size_t N>
+void write_hex_member(JsonWriter& w, const char (&key)[N], const SpanId& id) {
   char hex[16];
   id.write_hex(hex);
   w.member(key, std::string_view(hex, sizeof(hex)));
