@@ -68,7 +68,7 @@ void Logger::write_line(LogLevel level, std::string_view msg, std::span<const Lo
     }
     // Capture at the call site: time, span ids, file:line and the values themselves, encoded
     // straight into the slot. The JSON is written by the worker, off the caller's hot path.
-    QueuedRecord& record = claim.record();
+    QueuedRecord& record = claim.value();
     record.time = std::chrono::system_clock::now();
     record.file = where.file_name();
     record.line = where.line();
