@@ -49,6 +49,7 @@ int main(int argc, char** argv) try {
     return kafka::Outcome::forward(output, std::move(enriched));
   };
 
+  const auto serving = telemetry.serve();  // last: stops before anything its routes and checks use
   log.info("enricher started", {{"input", input}, {"output", output}});
   while (!shutdown.requested()) consumer.poll(std::chrono::milliseconds(100), enrich);
   log.info("enricher stopping", {{"signal", shutdown.signal_number()}});

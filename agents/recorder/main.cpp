@@ -43,6 +43,7 @@ int main(int argc, char** argv) try {
     return kafka::Outcome::done();
   };
 
+  const auto serving = telemetry.serve();  // last: stops before anything its routes and checks use
   log.info("recorder started", {{"input", input}});
   while (!shutdown.requested()) consumer.poll(std::chrono::milliseconds(100), record);
   log.info("recorder stopping", {{"signal", shutdown.signal_number()}});

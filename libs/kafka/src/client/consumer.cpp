@@ -71,11 +71,11 @@ class RebalanceHandler final : public RdKafka::RebalanceCb {
     const PartitionList list = to_list(partitions);
     if (code == RdKafka::ERR__ASSIGN_PARTITIONS) {
       owner_.on_assign(list);
-      if (cooperative) {
-        report(std::unique_ptr<RdKafka::Error>(consumer->incremental_assign(partitions)));
-      } else {
-        report(consumer->assign(partitions));
-      }
+      // Readiness counts the partitions only once the assignment really took effect.
+      const bool assigned =
+          cooperative ? report(std::unique_ptr<RdKafka::Error>(consumer->incremental_assign(partitions)))
+                      : report(consumer->assign(partitions));
+      if (assigned) owner_.assigned_.fetch_add(list.size(), std::memory_order_relaxed);
       return;
     }
     if (code != RdKafka::ERR__REVOKE_PARTITIONS) {
@@ -91,13 +91,15 @@ class RebalanceHandler final : public RdKafka::RebalanceCb {
   }
 
  private:
-  void report(RdKafka::ErrorCode code) {
-    if (code != RdKafka::ERR_NO_ERROR) {
-      logger_.error("kafka (un)assign failed", {{"error", error_name(code)}});
-    }
+  bool report(RdKafka::ErrorCode code) {
+    if (code == RdKafka::ERR_NO_ERROR) return true;
+    logger_.error("kafka (un)assign failed", {{"error", error_name(code)}});
+    return false;
   }
-  void report(const std::unique_ptr<RdKafka::Error>& error) {
-    if (error) logger_.error("kafka incremental (un)assign failed", {{"error", error->name()}});
+  bool report(const std::unique_ptr<RdKafka::Error>& error) {
+    if (!error) return true;
+    logger_.error("kafka incremental (un)assign failed", {{"error", error->name()}});
+    return false;
   }
 
   Consumer& owner_;
@@ -343,7 +345,6 @@ void Consumer::on_assign(const std::vector<std::pair<std::string, std::int32_t>>
     tracker_->assign(topic, partition);
     lag_->assign(topic, partition);
   }
-  assigned_.fetch_add(partitions.size(), std::memory_order_relaxed);
   logger_.info("kafka partitions assigned",
                {{"group", options_.group_id}, {"partitions", partitions.size()}});
 }
