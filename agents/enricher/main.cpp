@@ -20,6 +20,7 @@ int main(int argc, char** argv) try {
   const std::string input = settings.text("input-topic", "EDAOBS_INPUT_TOPIC", "events.raw", "topic to consume");
   const std::string output = settings.text("output-topic", "EDAOBS_OUTPUT_TOPIC", "events.enriched", "topic to republish to");
   const runtime::FaultSettings fault_settings = runtime::read_fault_settings(settings);
+  shutdown.set_deadline(runtime::read_shutdown_deadline(settings));
   if (settings.finish()) return runtime::print_usage(settings, "enricher");
 
   // --- wiring ------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ int main(int argc, char** argv) try {
   const std::string topic = settings.text("topic", "EDAOBS_OUTPUT_TOPIC", "events.raw", "topic to publish to");
   const double rate = settings.number("rate", "EDAOBS_RATE", 2, 0, 1e6, "synthetic events per second (0: only POSTed events)");
   const auto count = settings.integer("count", "EDAOBS_COUNT", 0, 0, INT64_MAX, "stop the synthetic stream after this many events (0: never)");
+  shutdown.set_deadline(runtime::read_shutdown_deadline(settings));
   if (settings.finish()) return runtime::print_usage(settings, "publisher");
 
   // --- wiring ------------------------------------------------------------------------------
@@ -62,6 +63,7 @@ int main(int argc, char** argv) try {
     return telemetry::json_field_response(202, "id", event.id);
   });
 
+  const auto serving = telemetry.serve();  // last: stops before anything its routes and checks use
   log.info("publisher started", {{"topic", topic}, {"rate", rate}});
   const auto interval = rate > 0 ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate)) : Clock::duration::max();
   auto next = Clock::now();

@@ -17,6 +17,7 @@ int main(int argc, char** argv) try {
   runtime::Settings settings(argc, argv);
   runtime::KafkaSettings kafka = runtime::read_kafka_settings(settings, "recorder");
   const std::string input = settings.text("input-topic", "EDAOBS_INPUT_TOPIC", "events.enriched", "topic to consume");
+  shutdown.set_deadline(runtime::read_shutdown_deadline(settings));
   if (settings.finish()) return runtime::print_usage(settings, "recorder");
 
   // --- wiring ------------------------------------------------------------------------------
