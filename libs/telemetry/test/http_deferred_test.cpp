@@ -134,14 +134,14 @@ TEST_F(HttpDeferred, ReplyTimeoutAnswersForTheHandler) {
   EXPECT_FALSE(responders[0].respond(text(201, "late"))) << "the timeout settled it";
 }
 
-TEST_F(HttpDeferred, AnswerInsideTheHandlerDoesNotWakeTheNextRequest) {
+TEST_F(HttpDeferred, AnswerInsideTheHandlerThenALaterOneOnTheSameConnection) {
   start();
   server_->add_deferred_route("POST", "/now", [](const HttpRequest&, HttpResponder responder) {
     responder.respond(text(201, "now"));
   });
   Client client(server_->port());
   EXPECT_EQ(client.send(http::verb::post, "/now", "x").body(), "now");
-  // The wake-up posted by that answer may arrive while this request waits: it must keep waiting.
+  // The next request on the connection waits for its own answer, not the route's timeout reply.
   client.send_only(http::verb::post, "/later", "x");
   ASSERT_TRUE(held_.wait_for(1));
   EXPECT_EQ(Client(server_->port()).get("/health").result_int(), 200U);
