@@ -32,6 +32,7 @@ int main(int argc, char** argv) try {
   kafka::LogEventPublisher log_events(kafka.log_events, telemetry.metrics());
   log.set_forwarder(telemetry::LogLevel::kWarn, log_events.forwarder());
   runtime::ProcessingMetrics processing(telemetry.metrics());
+  publisher::EventFactory factory("/edaobs/publisher");
   // Two producers: the synthetic stream may wait out an outage (the delivery timeout); a POSTed
   // event gets its answer within the ingest timeout.
   kafka::Producer producer(kafka.producer, telemetry.tracer(), telemetry.metrics(), log);
@@ -39,7 +40,6 @@ int main(int argc, char** argv) try {
                                   telemetry.tracer(), telemetry.metrics(), log);
   telemetry.readiness().add_check("kafka", [&] { return producer.connected() && ingest_producer.connected(); });
   runtime::EventIngest ingest(ingest_producer, ingest_options, processing, log);
-  publisher::EventFactory factory("/edaobs/publisher");
 
   // --- the domain step ---------------------------------------------------------------------
   ingest.serve(telemetry.http(), "/events", [&](std::string_view body) { return factory.from_request(body); });
@@ -72,6 +72,7 @@ int main(int argc, char** argv) try {
   ingest.stop();  // POSTs get 503 from here on; those already sent are answered as they complete
   ingest_producer.flush(ingest_options.timeout);
   producer.flush(std::chrono::seconds(10));
+  telemetry.http().stop();  // before the objects its routes and readiness checks call go away
   return 0;
 } catch (const std::exception& error) {
   return runtime::report_startup_failure("publisher", error);
