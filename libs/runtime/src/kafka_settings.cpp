@@ -21,6 +21,12 @@ KafkaSettings read_kafka_settings(Settings& settings, const std::string& service
   kafka.producer.delivery_timeout = settings.millis(
       "delivery-timeout", "EDAOBS_DELIVERY_TIMEOUT", std::chrono::seconds(30),
       "how long a record may wait for the broker before its delivery fails");
+  if (kafka.producer.delivery_timeout.count() == 0) {
+    // librdkafka reads message.timeout.ms=0 as "retry forever": nothing would ever fail.
+    throw ConfigError(
+        "setting --delivery-timeout (EDAOBS_DELIVERY_TIMEOUT): '0' would let a record wait for "
+        "the broker forever; give a bound, e.g. 30s");
+  }
   kafka.log_events.brokers = brokers;
   kafka.log_events.client_id = service + "-log-events";
   kafka.log_events.source = service;

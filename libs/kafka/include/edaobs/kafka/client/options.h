@@ -29,7 +29,8 @@ struct ProducerOptions {
   // message.timeout.ms: how long librdkafka keeps retrying a record (e.g. while the broker is
   // down) before reporting its delivery as failed.
   std::chrono::milliseconds delivery_timeout{30000};
-  // How long send() waits for room when librdkafka's local queue is full before failing.
+  // How long send() waits for room when librdkafka's local queue is full before failing; 0
+  // fails at once, so send() never blocks (what a caller answering a client needs).
   std::chrono::milliseconds queue_full_timeout{2000};
   // message.max.bytes of the client (0 keeps librdkafka's 1000000). The default is the
   // consumer's record limit plus room for the dead-letter headers, so that any record a consumer
