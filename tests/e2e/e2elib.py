@@ -86,6 +86,54 @@ def port_in_use(port):
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _listening_socket_inodes(port):
+    """Inodes of the TCP sockets listening on `port` (any address, IPv4 or IPv6)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                rows = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            cols = row.split()
+            # local_address is HEX_IP:HEX_PORT; state 0A is LISTEN.
+            if len(cols) > 9 and cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(cols[9])
+    return inodes
+
+
+def port_holder(port):
+    """Who listens on `port`: "pid N (command line)" for each process holding the socket, from
+    /proc; a plain note when the holder is not visible to this user."""
+    inodes = _listening_socket_inodes(port)
+    wanted = {f"socket:[{i}]" for i in inodes}
+    holders = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+            if not any(os.readlink(f"/proc/{pid}/fd/{fd}") in wanted for fd in fds):
+                continue
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = " ".join(f.read().decode(errors="replace").split("\0")).split()
+            cmd = " ".join(cmd)[:160]
+            holders.append(f"pid {pid} ({cmd or '?'})")
+        except OSError:
+            continue
+    if holders:
+        return ", ".join(holders)
+    return "a process not visible to this user" if inodes else "a process that is gone or not listening now"
+
+
+def require_free_ports(ports, why):
+    """The busy-port rule: a test that needs fixed ports fails (never skips) when one is taken,
+    naming what holds it, so a green run always means the test ran."""
+    busy = [f"{p} is held by {port_holder(p)}" for p in ports if port_in_use(p)]
+    if busy:
+        raise AssertionError(f"{why} needs free ports, but " + "; ".join(busy)
+                             + " (stop it, e.g. `make stack-down` for the demo's agents)")
+
+
 def metric_sum(url, name, **labels):
     """Sum of the samples of metric `name` on a /metrics page whose labels include `labels`."""
     import re
