@@ -8,7 +8,7 @@ shopt -s nullglob
 for f in "$PID_DIR"/agent-*.pid; do
   stop_recorded "$(basename "$f" .pid)" 15
 done
-for name in prometheus alertmanager otelcol jaeger kafka; do
+for name in prometheus alertmanager otelcol victorialogs jaeger kafka; do
   stop_recorded "$name" 30
 done
 rm -f "$RUN_DIR/started-by-e2e"

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Starts the native observability stack on 127.0.0.1: Kafka (KRaft), Jaeger v2, the Collector,
-# Prometheus and Alertmanager. Each process runs in the background with its pid recorded under
-# .run/pids/; a component that is already running is left alone, so running this twice is harmless.
+# Starts the native observability stack on 127.0.0.1: Kafka (KRaft), Jaeger v2, VictoriaLogs, the
+# Collector, Prometheus and Alertmanager. Each process runs in the background with its pid recorded
+# under .run/pids/; a component that is already running is left alone, so running this twice is
+# harmless.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 OBS="$EDAOBS_ROOT/observability"
 READY_TIMEOUT="${EDAOBS_READY_TIMEOUT:-120}"
+# Retention of each signal (docker-compose.yml has the same defaults).
+METRICS_RETENTION="${EDAOBS_METRICS_RETENTION:-30d}"   # Prometheus --storage.tsdb.retention.time
+export EDAOBS_TRACES_RETENTION="${EDAOBS_TRACES_RETENTION:-168h}"  # Jaeger Badger span TTL (7 d)
+LOGS_RETENTION="${EDAOBS_LOGS_RETENTION:-14d}"         # VictoriaLogs -retentionPeriod
 
 require() { [[ -e "$1" ]] || die "$2 is missing ($1); run 'make deps' first"; }
 
@@ -54,8 +59,18 @@ start_kafka() {
 
 start_jaeger() {
   require "$JAEGER_BIN" "Jaeger"
-  start_component jaeger 16686 http_ok http://127.0.0.1:16686/api/services -- \
+  mkdir -p "$RUN_DIR/jaeger/data"
+  JAEGER_DATA_DIR="$RUN_DIR/jaeger/data" JAEGER_UI_CONFIG="$OBS/jaeger/ui-config.json" \
+    start_component jaeger 16686 http_ok http://127.0.0.1:16686/api/services -- \
     "$JAEGER_BIN" --config "$OBS/jaeger/jaeger.yml"
+}
+
+start_victorialogs() {
+  require "$VICTORIALOGS_BIN" "VictoriaLogs"
+  mkdir -p "$RUN_DIR/victorialogs"
+  start_component victorialogs 9428 http_ok http://127.0.0.1:9428/health -- \
+    "$VICTORIALOGS_BIN" -httpListenAddr=127.0.0.1:9428 -storageDataPath="$RUN_DIR/victorialogs/data" \
+    -retentionPeriod="$LOGS_RETENTION"
 }
 
 start_otelcol() {
@@ -76,8 +91,8 @@ start_prometheus() {
   ln -sfn "$OBS/prometheus/targets/native" "$dir/targets/current"
   start_component prometheus 9090 http_ok http://127.0.0.1:9090/-/ready -- \
     prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
-    --web.listen-address=127.0.0.1:9090 --web.enable-lifecycle \
-    --enable-feature=exemplar-storage --storage.tsdb.retention.time=30d
+    --web.listen-address=127.0.0.1:9090 --web.enable-lifecycle --web.enable-admin-api \
+    --enable-feature=exemplar-storage --storage.tsdb.retention.time="$METRICS_RETENTION"
 }
 
 start_alertmanager() {
@@ -94,6 +109,7 @@ main() {
   step "Starting the native stack (state in ${RUN_DIR#"$EDAOBS_ROOT"/}/)"
   start_kafka
   start_jaeger
+  start_victorialogs
   start_otelcol
   start_alertmanager
   start_prometheus
