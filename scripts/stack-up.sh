@@ -103,17 +103,23 @@ start_alertmanager() {
     --storage.path="$dir/data" --web.listen-address=127.0.0.1:9093 --cluster.listen-address=
 }
 
+COMPONENTS=(kafka jaeger victorialogs otelcol alertmanager prometheus)  # in start order
+
+# stack-up.sh [component...]: the whole stack, or only the named components (backup/restore
+# restart one at a time).
 main() {
-  local start=$SECONDS
+  local start=$SECONDS name
+  local wanted=("$@")
+  ((${#wanted[@]})) || wanted=("${COMPONENTS[@]}")
+  for name in "${wanted[@]}"; do
+    [[ " ${COMPONENTS[*]} " == *" $name "* ]] || die "unknown component '$name' (one of: ${COMPONENTS[*]})"
+  done
   mkdir -p "$LOG_DIR" "$PID_DIR"
-  step "Starting the native stack (state in ${RUN_DIR#"$EDAOBS_ROOT"/}/)"
-  start_kafka
-  start_jaeger
-  start_victorialogs
-  start_otelcol
-  start_alertmanager
-  start_prometheus
-  step "Stack ready in $((SECONDS - start))s"
+  step "Starting ${*:-the native stack} (state in ${RUN_DIR#"$EDAOBS_ROOT"/}/)"
+  for name in "${COMPONENTS[@]}"; do
+    if [[ " ${wanted[*]} " == *" $name "* ]]; then "start_$name"; fi
+  done
+  step "Ready in $((SECONDS - start))s"
 }
 
 main "$@"

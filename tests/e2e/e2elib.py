@@ -16,6 +16,7 @@ OTLP_HTTP = "http://127.0.0.1:4318"
 JAEGER = "http://127.0.0.1:16686"
 PROMETHEUS = "http://127.0.0.1:9090"
 ALERTMANAGER = "http://127.0.0.1:9093"
+VICTORIALOGS = "http://127.0.0.1:9428"
 
 
 def http_json(url, body=None, headers=None, timeout=5.0):
@@ -146,3 +147,31 @@ def metric_sum(url, name, **labels):
         if all(got.get(k) == v for k, v in labels.items()):
             total += float(m.group(4))
     return total
+
+
+def otlp_log_payload(service, trace_id, span_id, body, severity="INFO", severity_number=9, **fields):
+    """One OTLP/JSON log record, shaped like the agents' records: trace and span ids, the
+    service as a resource attribute, structured fields as attributes."""
+    return {"resourceLogs": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": service}}]},
+        "scopeLogs": [{"scope": {"name": "e2e"}, "logRecords": [{
+            "timeUnixNano": str(time.time_ns()), "severityText": severity, "severityNumber": severity_number,
+            "body": {"stringValue": body}, "traceId": trace_id, "spanId": span_id,
+            "attributes": [{"key": k, "value": {"stringValue": str(v)}} for k, v in fields.items()],
+        }]}],
+    }]}
+
+
+def post_otlp_log(service, trace_id, span_id, body, **fields):
+    http_json(f"{OTLP_HTTP}/v1/logs", body=otlp_log_payload(service, trace_id, span_id, body, **fields))
+
+
+def logsql(query, base=VICTORIALOGS, timeout=10.0):
+    """Runs a LogsQL query on VictoriaLogs' query API; the matching records as dicts."""
+    import urllib.parse
+    url = f"{base}/select/logsql/query?" + urllib.parse.urlencode({"query": query})
+    return [json.loads(line) for line in http_text(url, timeout=timeout).splitlines() if line.strip()]
+
+
+def logs_of_trace(trace_id):
+    return logsql(f'trace_id:"{trace_id}"')
