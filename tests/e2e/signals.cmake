@@ -13,3 +13,5 @@ edaobs_add_e2e_tests(trace_tool_test TraceToolTest
   test_the_trace_id_tells_the_same_story
   test_a_trace_without_log_lines_says_so
   test_an_unknown_id_is_a_clear_error)
+edaobs_add_e2e_tests(backup_test BackupRestoreTest
+  test_trace_logs_and_metrics_survive_backup_wipe_and_restore)
