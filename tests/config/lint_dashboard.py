@@ -74,10 +74,12 @@ class Linter:
             self.report("edaobs-dashboard-title", "the dashboard has no title")
         if d.get("editable", True):
             self.report("template-uneditable-rule", "dashboards provisioned from files should not be editable")
-        opts = (d.get("timepicker") or {}).get("time_options") or []
+        # Grafana's schema offers time ranges as timepicker.quick_ranges (time_options is gone).
+        ranges = (d.get("timepicker") or {}).get("quick_ranges") or []
+        opts = [r.get("from", "")[len("now-"):] for r in ranges if r.get("to") == "now" and r.get("from", "").startswith("now-")]
         missing = [o for o in REQUIRED_TIME_OPTIONS if o not in opts]
         if missing:
-            self.report("edaobs-time-options", f"timepicker.time_options lacks {missing}")
+            self.report("edaobs-time-options", f"timepicker.quick_ranges lacks now-{missing}")
         if not (d.get("timepicker") or {}).get("refresh_intervals"):
             self.report("edaobs-time-options", "timepicker.refresh_intervals is empty")
 
