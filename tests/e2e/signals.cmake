@@ -1,7 +1,8 @@
 # The signals' backends (included by tests/e2e/CMakeLists.txt): the log store and its pipeline,
 # traces on disk across a Jaeger restart, the trace -> logs links, `make trace`, backup/restore.
 edaobs_add_e2e_tests(signals_test LogPipelineTest
-  test_log_record_posted_to_the_collector_is_found_in_victorialogs_by_trace_id)
+  test_log_record_posted_to_the_collector_is_found_in_victorialogs_by_trace_id
+  test_prometheus_scrapes_victorialogs)
 edaobs_add_e2e_tests(signals_test TraceStorageTest
   test_trace_is_found_again_after_jaeger_restarts)
 edaobs_add_e2e_tests(signals_test TraceToLogsLinksTest

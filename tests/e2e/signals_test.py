@@ -54,6 +54,15 @@ class LogPipelineTest(unittest.TestCase):
         self.assertEqual(f'{{service.name="{service}"}}', got["_stream"])
 
 
+    def test_prometheus_scrapes_victorialogs(self):
+        def up():
+            active = e2e.http_json(f"{e2e.PROMETHEUS}/api/v1/targets")["data"]["activeTargets"]
+            return [t for t in active if t["labels"]["job"] == "victorialogs" and t["health"] == "up"]
+
+        targets = e2e.wait_for("the victorialogs scrape target up", up, timeout=60)
+        self.assertEqual(["127.0.0.1:9428"], [t["labels"]["instance"] for t in targets])
+
+
 class TraceStorageTest(unittest.TestCase):
     def test_trace_is_found_again_after_jaeger_restarts(self):
         trace_id, span_id = e2e.random_hex(16), e2e.random_hex(8)
