@@ -298,6 +298,17 @@ class ComposeCrosscheckTest(unittest.TestCase):
                         f"JAEGER_DATA_DIR {data} is not on a named volume: traces would not survive a restart")
         self.assertEqual("observability/jaeger/ui-config.json", self.c.mounted_source("jaeger", env["JAEGER_UI_CONFIG"]))
 
+    def test_grafana_preinstalls_every_data_source_plugin_pinned(self):
+        builtin = {"prometheus", "jaeger", "alertmanager"}
+        sources = load_yaml("observability", "grafana", "provisioning", "datasources", "datasources.yml")["datasources"]
+        plugins = {p.split("@")[0]: p.partition("@")[2]
+                   for p in self.c.env("grafana").get("GF_PLUGINS_PREINSTALL", "").split(",") if p}
+        for ds in sources:
+            if ds["type"] in builtin:
+                continue
+            self.assertIn(ds["type"], plugins, f"data source {ds['name']}: plugin {ds['type']} is not preinstalled")
+            self.assertRegex(plugins[ds["type"]], r"^\d+\.\d+\.\d+$", f"plugin {ds['type']} is not pinned")
+
     def test_retention_defaults_match_the_native_stack(self):
         stack_up = read("scripts", "stack-up.sh")
         for var in ("EDAOBS_METRICS_RETENTION", "EDAOBS_TRACES_RETENTION", "EDAOBS_LOGS_RETENTION"):
