@@ -14,6 +14,23 @@ LOGS_RETENTION="${EDAOBS_LOGS_RETENTION:-14d}"         # VictoriaLogs -retention
 
 require() { [[ -e "$1" ]] || die "$2 is missing ($1); run 'make deps' first"; }
 
+# port_holder <port>: "pid N (command)" of the processes listening on the port, from /proc.
+port_holder() {
+  local hex inode fd found=()
+  hex="$(printf '%04X' "$1")"
+  for inode in $(awk -v p=":$hex" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null); do
+    for fd in /proc/[0-9]*/fd/*; do
+      if [[ "$(readlink "$fd" 2>/dev/null)" == "socket:[$inode]" ]]; then
+        local pid="${fd#/proc/}"
+        pid="${pid%%/*}"
+        found+=("pid $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120))")
+      fi
+    done
+  done
+  ((${#found[@]})) && printf '%s' "${found[*]}" || printf 'a process not visible to this user'
+}
+
 # start_component <name> <port> <readiness command...> -- <start command...>
 start_component() {
   local name=$1 port=$2
@@ -26,7 +43,7 @@ start_component() {
     info "$name already running (pid $(cat "$(pid_file "$name")"))"
   else
     if port_in_use "$port"; then
-      die "port $port is taken by a process edaobs did not start; stop it or run 'make stack-down'"
+      die "port $port is taken by $(port_holder "$port"), which edaobs did not start; stop it or run 'make stack-down'"
     fi
     info "starting $name (log: ${log#"$EDAOBS_ROOT"/})"
     start_bg "$name" "$log" "$@"
