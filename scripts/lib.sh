@@ -12,6 +12,7 @@ source "$EDAOBS_ROOT/scripts/versions.env"
 
 KAFKA_HOME="$STACK_DIR/kafka-$KAFKA_VERSION"
 JAEGER_BIN="$STACK_DIR/jaeger-$JAEGER_MODULE_VERSION/jaeger"
+VICTORIALOGS_BIN="$STACK_DIR/victorialogs-$VICTORIALOGS_VERSION/victoria-logs"
 OTELCOL_MANIFEST="$EDAOBS_ROOT/observability/otel-collector/builder-config.yaml"
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -34,8 +34,7 @@ def relink_rules(target):
 class ObservabilityTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        if any(e2e.port_in_use(p) for p in (8080, 8081, 8082, 9095)):
-            raise unittest.SkipTest("ports 8080-8082/9095 are in use (is the demo running?)")
+        e2e.require_free_ports((8080, 8081, 8082, 9095), "the agents Prometheus scrapes and the alert receiver")
         fast = os.path.join(RUN_DIR, "alert_rules.fast.yml")
         e2e.run([sys.executable, os.path.join(HERE, "make_fast_rules.py"), fast, "--for", "10s"])
         cls.receiver = subprocess.Popen(
