@@ -37,25 +37,8 @@ class Chain:
         # consumers only get partitions, and become ready, once their input topic exists.
         for topic in (self.raw, self.enriched):
             e2e.run(["kcat", "-b", e2e.KAFKA, "-L", "-t", topic])
-        topics = {"publisher": {"EDAOBS_OUTPUT_TOPIC": self.raw},
-                  "enricher": {"EDAOBS_INPUT_TOPIC": self.raw, "EDAOBS_OUTPUT_TOPIC": self.enriched},
-                  "recorder": {"EDAOBS_INPUT_TOPIC": self.enriched}}
         for name in self.agents:
-            env = dict(os.environ)
-            env.update({
-                "KAFKA_BROKERS": e2e.KAFKA, "KAFKA_GROUP_ID": f"e2e-{self.tag}-{name}",
-                "OTEL_EXPORTER_OTLP_ENDPOINT": e2e.OTLP_HTTP, "OTEL_BSP_SCHEDULE_DELAY": "200",
-                "EDAOBS_HTTP_ADDRESS": "127.0.0.1", "EDAOBS_HTTP_PORT": str(self.ports[name]),
-                "EDAOBS_RATE": "0", "EDAOBS_LOG_OUTPUT": self.log_path(name),
-            })
-            env.update(topics[name])
-            env.update(self.extra_env.get(name, {}))
-            exe = os.path.join(e2e.BUILD_DIR, "agents", name, name)
-            # Affinity set before exec, so every thread the agent starts inherits it.
-            pin = (lambda cpus=self.cpus[name]: os.sched_setaffinity(0, cpus)) if name in self.cpus else None
-            with open(self.log_path(name) + ".stderr", "w") as stderr:
-                self.procs[name] = subprocess.Popen([exe], env=env, stdout=subprocess.DEVNULL, stderr=stderr,
-                                                    preexec_fn=pin)
+            self.spawn(name)
         if not wait_ready:
             return
         try:
@@ -64,6 +47,40 @@ class Chain:
         except BaseException:
             self.stop(timeout=10)
             raise
+
+    def env(self, name):
+        """The environment an agent of this chain runs with."""
+        topics = {"publisher": {"EDAOBS_OUTPUT_TOPIC": self.raw},
+                  "enricher": {"EDAOBS_INPUT_TOPIC": self.raw, "EDAOBS_OUTPUT_TOPIC": self.enriched},
+                  "recorder": {"EDAOBS_INPUT_TOPIC": self.enriched}}
+        env = dict(os.environ)
+        env.update({
+            "KAFKA_BROKERS": e2e.KAFKA, "KAFKA_GROUP_ID": f"e2e-{self.tag}-{name}",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": e2e.OTLP_HTTP, "OTEL_BSP_SCHEDULE_DELAY": "200",
+            "EDAOBS_HTTP_ADDRESS": "127.0.0.1", "EDAOBS_HTTP_PORT": str(self.ports[name]),
+            "EDAOBS_RATE": "0", "EDAOBS_LOG_OUTPUT": self.log_path(name),
+        })
+        env.update(topics[name])
+        env.update(self.extra_env.get(name, {}))
+        return env
+
+    def spawn(self, name):
+        """Starts (or, after kill(), restarts) one agent; its log file is appended to."""
+        exe = os.path.join(e2e.BUILD_DIR, "agents", name, name)
+        # Affinity set before exec, so every thread the agent starts inherits it.
+        pin = (lambda cpus=self.cpus[name]: os.sched_setaffinity(0, cpus)) if name in self.cpus else None
+        with open(self.log_path(name) + ".stderr", "a") as stderr:
+            self.procs[name] = subprocess.Popen([exe], env=self.env(name), stdout=subprocess.DEVNULL,
+                                                stderr=stderr, preexec_fn=pin)
+
+    def kill(self, name):
+        """kill -9 one agent (a crash) and reap it."""
+        proc = self.procs[name]
+        proc.kill()
+        proc.wait(timeout=10)
+
+    def wait_ready(self, name, timeout=60):
+        e2e.wait_for(f"{name} /ready", lambda: self._ready(name), timeout=timeout, interval=0.1)
 
     def _ready(self, name):
         if self.procs[name].poll() is not None:
