@@ -59,12 +59,13 @@ def dashboard_names(paths):
         title = dash.get("title", os.path.basename(path))
         for panel in panels(dash.get("panels")):
             for target in panel.get("targets", []):
-                if "expr" not in target:
-                    continue  # not PromQL (e.g. a Jaeger query)
+                source = target.get("datasource") or panel.get("datasource") or {}
+                if "expr" not in target or source.get("type", "prometheus") != "prometheus":
+                    continue  # not PromQL (a Jaeger search, a LogsQL query)
                 for name in pq.metric_names(pq.substitute(target["expr"])):
                     used.setdefault(name, []).append(f"{title}: panel '{panel.get('title')}'")
         for var in (dash.get("templating") or {}).get("list", []):
-            if var.get("type") != "query":
+            if var.get("type") != "query" or (var.get("datasource") or {}).get("type", "prometheus") != "prometheus":
                 continue
             query = var.get("definition") or (var.get("query") or {}).get("query", "")
             selector = re.match(r"label_values\((.*),\s*\w+\)$", query)
