@@ -188,9 +188,16 @@ def broker_outage(args):
             time.sleep(max(0.0, args.outage - (time.monotonic() - killed_at)))
             stack_up()
             back_at = time.monotonic()
+            ready_at = {}
+
+            def every_agent_ready():
+                for n in chain.agents:
+                    if n not in ready_at and chain._ready(n):
+                        ready_at[n] = round(time.monotonic() - back_at, 1)
+                return len(ready_at) == len(chain.agents)
             try:
-                e2e.wait_for("every agent ready after the broker returned", lambda: all_ready(chain),
-                             timeout=60, interval=0.2)
+                e2e.wait_for("every agent ready after the broker returned", every_agent_ready,
+                             timeout=90, interval=0.2)
             except AssertionError as exc:
                 violations.append(str(exc))
             ready_after = time.monotonic() - back_at
@@ -204,7 +211,7 @@ def broker_outage(args):
         crashed = [n for n in chain.agents if chain.procs[n].poll() is not None]
         if crashed:
             violations.append(f"agents exited during the outage: {crashed}")
-        return outcome("broker_outage", chain, load, recovery_s=round(ready_after, 1),
+        return outcome("broker_outage", chain, load, recovery_s=round(ready_after, 1), ready_after_s=ready_at,
                        outage_s=args.outage, violations=violations)
     finally:
         chain.stop()
