@@ -194,6 +194,7 @@ std::vector<std::string> span_names_in(const std::string& body) {
 OtlpHttpExporterOptions fast_retry_options(std::string url, AttemptLog& log) {
   OtlpHttpExporterOptions options;
   options.endpoint = std::move(url);
+  options.protocol = OtlpProtocol::kHttpJson;  // these tests read the bodies back as JSON
   options.timeout = 2s;
   options.initial_backoff = 10ms;
   options.max_backoff = 40ms;
@@ -217,7 +218,8 @@ TEST(OtlpHttpExporterTest, RetriesOn503And429AndDroppedConnectionThenDelivers) {
   EXPECT_EQ(attempts[0].http_status, 503);
   EXPECT_TRUE(attempts[0].will_retry);
   EXPECT_EQ(attempts[1].http_status, 429);
-  EXPECT_EQ(attempts[1].retry_delay, 0ms);  // Retry-After: 0
+  // Retry-After: 0 does not beat the backoff floor (half the second backoff step, 20 ms).
+  EXPECT_GE(attempts[1].retry_delay, 10ms);
   EXPECT_EQ(attempts[2].http_status, 0);    // no response: connection dropped
   EXPECT_FALSE(attempts[2].error.empty());
   EXPECT_TRUE(attempts[2].will_retry);
@@ -363,6 +365,7 @@ TEST(OtlpHttpExporterTest, ProviderExportsThroughHttpWithItsResource) {
   TracerProviderOptions options;
   options.service_name = "http-provider-test";
   options.otlp_traces_endpoint = server.url();
+  options.otlp_protocol = OtlpProtocol::kHttpJson;
   options.batch.schedule_delay = 20ms;
   {
     TracerProvider provider(options);

@@ -21,6 +21,8 @@ TracerProvider::TracerProvider(const TracerProviderOptions& options)
     exporter = std::make_unique<OtlpHttpExporter>(
         OtlpHttpExporterOptions{
             .endpoint = options_.otlp_traces_endpoint,
+            .protocol = options_.otlp_protocol,
+            .compression = options_.otlp_compression,
             .headers = options_.otlp_headers,
             .timeout = options_.otlp_timeout,
         },
