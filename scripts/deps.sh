@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything edaobs needs, idempotently: Debian packages, the Kafka broker jars, Jaeger v2,
-# the OpenTelemetry Collector, and a Python venv with the official OTLP protobuf definitions. Results are cached under .stack/ keyed by version, so a second
-# run only checks and takes seconds.
+# the OpenTelemetry Collector, and a Python venv with the official OTLP protobuf bindings. Results
+# are cached under .stack/ keyed by version, so a second run only checks and takes seconds.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DEBIAN_PACKAGES=(
