@@ -51,9 +51,29 @@ void walk_utf8(std::string_view s, OnValid on_valid, OnInvalid on_invalid) {
   on_valid(run_start, n - run_start);
 }
 
+// Attribute keys and values are short and nearly always ASCII: one OR over the words, one test.
+bool all_ascii(std::string_view s) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::uint64_t high = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p + i, sizeof word);
+    high |= word;
+  }
+  for (; i < n; ++i) {
+    high |= p[i];
+  }
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
 }  // namespace
 
 Utf8Scan scan_utf8(std::string_view s) noexcept {
+  if (all_ascii(s)) {
+    return {s.size(), true};
+  }
   Utf8Scan scan;
   walk_utf8(
       s, [&](std::size_t, std::size_t size) { scan.encoded_size += size; },
