@@ -383,24 +383,28 @@ std::vector<std::unique_ptr<SpanData>> enricher_consumer_spans() {
   return spans;
 }
 
-template <void (*Encode)(std::string&, const Resource&, SpanBatch)>
-void run_encode(benchmark::State& state) {
+template <class Encode>
+void run_encode(benchmark::State& state, Encode encode) {
   const Resource resource = make_resource("enricher", "1.0.0", random_uuid(), {});
   const auto spans = enricher_consumer_spans();
   std::string body;
   for (auto _ : state) {
     body.clear();
-    Encode(body, resource, SpanBatch(spans));
+    encode(body, resource, SpanBatch(spans));
     benchmark::DoNotOptimize(body.data());
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kEncodeBatch));
   state.counters["bytes_per_span"] = static_cast<double>(body.size()) / kEncodeBatch;
 }
 
-void BM_OtlpJsonEncodePerSpan(benchmark::State& state) { run_encode<append_otlp_traces_json>(state); }
+void BM_OtlpJsonEncodePerSpan(benchmark::State& state) {
+  run_encode(state, [](std::string& out, const Resource& r, SpanBatch b) { append_otlp_traces_json(out, r, b); });
+}
 BENCHMARK(BM_OtlpJsonEncodePerSpan);
 
-void BM_OtlpProtobufEncodePerSpan(benchmark::State& state) { run_encode<append_otlp_traces_protobuf>(state); }
+void BM_OtlpProtobufEncodePerSpan(benchmark::State& state) {
+  run_encode(state, [](std::string& out, const Resource& r, SpanBatch b) { append_otlp_traces_protobuf(out, r, b); });
+}
 BENCHMARK(BM_OtlpProtobufEncodePerSpan);
 
 // The gzip step alone, on the encoded body (protobuf when the argument's first value is 0, JSON

@@ -10,7 +10,10 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <boost/json.hpp>
 #include <chrono>
+#include <limits>
+#include <map>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -74,6 +77,65 @@ std::string gunzip(const std::string& compressed) {
   out.resize(out.size() - z.avail_out);
   inflateEnd(&z);
   return out;
+}
+
+TEST(OtlpExportRulesTest, AttributeLimitsTruncateValuesAndDropAndCountTheExcess) {
+  auto span = std::make_unique<SpanData>();
+  span->name = "limited";
+  span->attributes.set("first", "caf\xC3\xA9s");  // the limit falls inside the two-byte e-acute
+  span->attributes.set("second", std::int64_t{2});
+  span->attributes.set("third", "short");
+  span->attributes.set("fourth", "left out");
+  span->attributes.set("fifth", "left out too");
+  SpanEvent& event = span->events.emplace_back();
+  event.name = "event";
+  event.attributes.set("message", "0123456789");
+  std::vector<std::unique_ptr<SpanData>> spans;
+  spans.push_back(std::move(span));
+
+  const std::string json =
+      encode_otlp_traces_json(test_resource(), SpanBatch(spans), AttributeLimits{.count = 3, .value_length = 4});
+  const boost::json::value root = boost::json::parse(json);
+  const auto& out = root.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").at(0);
+  const auto& attributes = out.at("attributes").as_array();
+  ASSERT_EQ(attributes.size(), 3U);
+  EXPECT_EQ(attributes[0].at("value").at("stringValue").as_string(), "caf");
+  EXPECT_EQ(attributes[1].at("value").at("intValue").as_string(), "2");
+  EXPECT_EQ(attributes[2].at("value").at("stringValue").as_string(), "shor");
+  EXPECT_EQ(out.at("droppedAttributesCount").as_int64(), 2);
+  EXPECT_EQ(out.at("events").at(0).at("attributes").at(0).at("value").at("stringValue").as_string(), "0123");
+  // The resource is exempt.
+  bool long_resource_value = false;
+  for (const auto& kv : root.at("resourceSpans").at(0).at("resource").at("attributes").as_array()) {
+    long_resource_value = long_resource_value || kv.at("value").at("stringValue").as_string().size() > 4;
+  }
+  EXPECT_TRUE(long_resource_value);
+  // Without limits nothing changes.
+  EXPECT_EQ(encode_otlp_traces_json(test_resource(), SpanBatch(spans)).find("left out too") != std::string::npos, true);
+}
+
+TEST(OtlpExportRulesTest, AttributeLimitsComeFromTheEnvironment) {
+  const auto from = [](std::map<std::string, std::string, std::less<>> env) {
+    return TracerProviderOptions::from_env([env](std::string_view name) -> std::optional<std::string> {
+      if (auto it = env.find(name); it != env.end()) {
+        return it->second;
+      }
+      return std::nullopt;
+    });
+  };
+  EXPECT_EQ(from({}).attribute_limits.count, 128U);
+  EXPECT_EQ(from({}).attribute_limits.value_length, std::numeric_limits<std::size_t>::max());
+  const auto general = from({{"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "100"}, {"OTEL_ATTRIBUTE_COUNT_LIMIT", "16"}});
+  EXPECT_EQ(general.attribute_limits.value_length, 100U);
+  EXPECT_EQ(general.attribute_limits.count, 16U);
+  const auto span_wins = from({{"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "100"},
+                               {"OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "50"},
+                               {"OTEL_ATTRIBUTE_COUNT_LIMIT", "16"},
+                               {"OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "8"}});
+  EXPECT_EQ(span_wins.attribute_limits.value_length, 50U);
+  EXPECT_EQ(span_wins.attribute_limits.count, 8U);
+  EXPECT_THROW(from({{"OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "129"}}), std::invalid_argument);
+  EXPECT_THROW(from({{"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "big"}}), std::invalid_argument);
 }
 
 TEST(OtlpExportRulesTest, ProtobufIsTheDefaultWithItsContentType) {

@@ -197,6 +197,14 @@ TEST_F(OtlpPeerCheck, OfficialBindingsDecodeTheProtobufToTheJsonEncoding) {
   EXPECT_TRUE(result.output.starts_with("OK: 5 spans")) << result.output;
 }
 
+// Attribute limits apply alike in both encodings (truncated values, attributes dropped and counted).
+TEST_F(OtlpPeerCheck, BothEncodingsApplyTheAttributeLimitsAlike) {
+  const AttributeLimits limits{.count = 20, .value_length = 6};  // keeps the 16 of the first span
+  const CommandResult result = check(encode_otlp_traces_protobuf(resource_, SpanBatch(spans_), limits),
+                                     encode_otlp_traces_json(resource_, SpanBatch(spans_), limits));
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+}
+
 // The checker itself must notice a difference, in either encoding.
 TEST_F(OtlpPeerCheck, CheckerRejectsAChangedValue) {
   std::string json = json_;

@@ -125,9 +125,9 @@ struct OtlpHttpExporter::Impl {
   void encode(SpanBatch batch) {
     body.clear();
     if (options.protocol == OtlpProtocol::kHttpProtobuf) {
-      append_otlp_traces_protobuf(body, resource, batch);
+      append_otlp_traces_protobuf(body, resource, batch, options.attribute_limits);
     } else {
-      append_otlp_traces_json(body, resource, batch);
+      append_otlp_traces_json(body, resource, batch, options.attribute_limits);
     }
     if (gzip) {
       gzip->compress(body, compressed);

@@ -1,5 +1,7 @@
 #include "edaobs/telemetry/trace/otlp_protobuf.h"
 
+#include <algorithm>
+
 #include "proto_writer.h"
 
 namespace edaobs::telemetry {
@@ -137,38 +139,43 @@ void write_key_value(ProtoWriter& w, std::uint32_t tag, std::string_view key, co
       value);
 }
 
-void write_attributes(ProtoWriter& w, std::uint32_t tag, std::uint32_t dropped_tag, const AttributeList& attributes) {
-  for (std::size_t i = 0; i < attributes.size(); ++i) {
+void write_attributes(ProtoWriter& w, std::uint32_t tag, std::uint32_t dropped_tag, const AttributeList& attributes,
+                      const AttributeLimits& limits) {
+  const std::size_t kept = std::min(attributes.size(), limits.count);
+  for (std::size_t i = 0; i < kept; ++i) {
     const AttributeKeyValue kv = attributes[i];
-    write_key_value(w, tag, kv.key, kv.value);
+    write_key_value(w, tag, kv.key, limited(kv.value, limits));
   }
-  if (attributes.dropped() > 0) {
-    w.varint_field(dropped_tag, attributes.dropped());
+  const std::size_t dropped = attributes.dropped() + (attributes.size() - kept);
+  if (dropped > 0) {
+    w.varint_field(dropped_tag, dropped);
   }
 }
 
-void write_attributes(ProtoWriter& w, std::uint32_t tag, const OwnedAttributes& attributes) {
+// Links and the resource: no count limit here (links carry few; the resource is exempt).
+void write_attributes(ProtoWriter& w, std::uint32_t tag, const OwnedAttributes& attributes,
+                      const AttributeLimits& limits) {
   for (const auto& [key, value] : attributes) {
-    write_key_value(w, tag, key, view_of(value));
+    write_key_value(w, tag, key, limited(view_of(value), limits));
   }
 }
 
-void write_event(ProtoWriter& w, const SpanEvent& e) {
+void write_event(ProtoWriter& w, const SpanEvent& e, const AttributeLimits& limits) {
   const std::size_t at = w.begin_message(span::kEvents);
   w.fixed64_field(event::kTime, e.time_unix_nano);
   w.string_field(event::kName, e.name);
-  write_attributes(w, event::kAttributes, event::kDroppedAttributes, e.attributes);
+  write_attributes(w, event::kAttributes, event::kDroppedAttributes, e.attributes, limits);
   w.end_message(at);
 }
 
-void write_link(ProtoWriter& w, const SpanLink& l) {
+void write_link(ProtoWriter& w, const SpanLink& l, const AttributeLimits& limits) {
   const std::size_t at = w.begin_message(span::kLinks);
   w.bytes_field(link::kTraceId, l.context.trace_id.bytes.data(), l.context.trace_id.bytes.size());
   w.bytes_field(link::kSpanId, l.context.span_id.bytes.data(), l.context.span_id.bytes.size());
   if (!l.context.trace_state.empty()) {
     w.string_field(link::kTraceState, l.context.trace_state);
   }
-  write_attributes(w, link::kAttributes, l.attributes);
+  write_attributes(w, link::kAttributes, l.attributes, limits);
   w.fixed32_field(link::kFlags, otlp_flags(l.context.trace_flags, l.context.is_remote));
   w.end_message(at);
 }
@@ -188,7 +195,7 @@ void write_status(ProtoWriter& w, const SpanData& s) {
   }
 }
 
-void write_span(ProtoWriter& w, const SpanData& s) {
+void write_span(ProtoWriter& w, const SpanData& s, const AttributeLimits& limits) {
   const std::size_t at = w.begin_message(scope_spans::kSpans);
   w.bytes_field(span::kTraceId, s.context.trace_id.bytes.data(), s.context.trace_id.bytes.size());
   w.bytes_field(span::kSpanId, s.context.span_id.bytes.data(), s.context.span_id.bytes.size());
@@ -203,15 +210,15 @@ void write_span(ProtoWriter& w, const SpanData& s) {
   w.varint_field(span::kKind, static_cast<std::uint32_t>(s.kind) + 1);
   w.fixed64_field(span::kStartTime, s.start_unix_nano);
   w.fixed64_field(span::kEndTime, s.end_unix_nano);
-  write_attributes(w, span::kAttributes, span::kDroppedAttributes, s.attributes);
+  write_attributes(w, span::kAttributes, span::kDroppedAttributes, s.attributes, limits);
   for (const SpanEvent& e : s.events) {
-    write_event(w, e);
+    write_event(w, e, limits);
   }
   if (s.dropped_events > 0) {
     w.varint_field(span::kDroppedEvents, s.dropped_events);
   }
   for (const SpanLink& l : s.links) {
-    write_link(w, l);
+    write_link(w, l, limits);
   }
   if (s.dropped_links > 0) {
     w.varint_field(span::kDroppedLinks, s.dropped_links);
@@ -223,12 +230,13 @@ void write_span(ProtoWriter& w, const SpanData& s) {
 
 }  // namespace
 
-void append_otlp_traces_protobuf(std::string& out, const Resource& resource, SpanBatch spans) {
+void append_otlp_traces_protobuf(std::string& out, const Resource& resource, SpanBatch spans,
+                                 const AttributeLimits& limits) {
   ProtoWriter w(out);
   const std::size_t resource_spans_at = w.begin_message(request::kResourceSpans);
 
   const std::size_t resource_at = w.begin_message(resource_spans::kResource);
-  write_attributes(w, resource_fields::kAttributes, resource.attributes);
+  write_attributes(w, resource_fields::kAttributes, resource.attributes, AttributeLimits{});
   w.end_message(resource_at);
 
   const std::size_t scope_spans_at = w.begin_message(resource_spans::kScopeSpans);
@@ -237,17 +245,17 @@ void append_otlp_traces_protobuf(std::string& out, const Resource& resource, Spa
   w.string_field(scope::kName, kInstrumentationScopeName);
   w.string_field(scope::kVersion, kTelemetrySdkVersion);
   for (const auto& s : spans) {
-    write_span(w, *s);
+    write_span(w, *s, limits);
   }
   w.end_message(scope_spans_at);
 
   w.end_message(resource_spans_at);
 }
 
-std::string encode_otlp_traces_protobuf(const Resource& resource, SpanBatch spans) {
+std::string encode_otlp_traces_protobuf(const Resource& resource, SpanBatch spans, const AttributeLimits& limits) {
   std::string out;
   out.reserve(512 + spans.size() * 512);
-  append_otlp_traces_protobuf(out, resource, spans);
+  append_otlp_traces_protobuf(out, resource, spans, limits);
   return out;
 }
 

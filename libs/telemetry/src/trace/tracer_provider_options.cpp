@@ -219,6 +219,22 @@ TracerProviderOptions TracerProviderOptions::from_env(const Lookup& lookup) {
     }
   }
 
+  for (const char* name : {"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT"}) {
+    if (auto v = read(lookup, name)) {
+      options.attribute_limits.value_length = static_cast<std::size_t>(parse_unsigned(name, *v, 0));
+    }
+  }
+  for (const char* name : {"OTEL_ATTRIBUTE_COUNT_LIMIT", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT"}) {
+    if (auto v = read(lookup, name)) {
+      const std::uint64_t count = parse_unsigned(name, *v, 0);
+      // Spans record at most this many (their storage is sized for it); more cannot be exported.
+      if (count > AttributeList::kDefaultCountLimit) {
+        throw bad_value(name, *v, "at most 128, the number of attributes a span records");
+      }
+      options.attribute_limits.count = static_cast<std::size_t>(count);
+    }
+  }
+
   const std::optional<std::string> sampler_arg = read(lookup, "OTEL_TRACES_SAMPLER_ARG");
   if (auto v = read(lookup, "OTEL_TRACES_SAMPLER")) {
     options.sampler = SamplerOptions::parse(lowercase(trim(*v)),

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "edaobs/telemetry/trace/attribute_limits.h"
 #include "edaobs/telemetry/trace/header_map_carrier.h"
 #include "edaobs/telemetry/trace/resource.h"
 #include "edaobs/telemetry/trace/span_exporter.h"
@@ -61,6 +62,7 @@ struct OtlpHttpExporterOptions {
   std::string endpoint = "http://localhost:4318/v1/traces";  // full traces URL
   OtlpProtocol protocol = OtlpProtocol::kHttpProtobuf;
   OtlpCompression compression = OtlpCompression::kNone;
+  AttributeLimits attribute_limits{};
   HeaderList headers{};                                      // extra request headers
   std::chrono::milliseconds timeout{10000};  // one attempt: connect, send, receive
   std::chrono::milliseconds initial_backoff{500};

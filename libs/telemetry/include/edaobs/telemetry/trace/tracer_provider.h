@@ -32,6 +32,7 @@ struct TracerProviderOptions {
   std::string otlp_traces_endpoint = "http://localhost:4318/v1/traces";  // full URL
   OtlpProtocol otlp_protocol = OtlpProtocol::kHttpProtobuf;
   OtlpCompression otlp_compression = OtlpCompression::kNone;
+  AttributeLimits attribute_limits{};  // applied when spans are exported
   HeaderList otlp_headers{};
   std::chrono::milliseconds otlp_timeout{10000};  // one export attempt
   BatchSpanProcessorOptions batch{};
@@ -46,6 +47,8 @@ struct TracerProviderOptions {
   //   OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT (ms), OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL
   //   (http/protobuf, the default, or http/json; grpc is refused),
   //   OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION (gzip or none, the default),
+  //   OTEL_[SPAN_]ATTRIBUTE_VALUE_LENGTH_LIMIT (bytes; default none) and
+  //   OTEL_[SPAN_]ATTRIBUTE_COUNT_LIMIT (1..128, default 128), the SPAN_ form winning,
   //   OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG, OTEL_BSP_MAX_QUEUE_SIZE,
   //   OTEL_BSP_MAX_EXPORT_BATCH_SIZE, OTEL_BSP_SCHEDULE_DELAY (ms), OTEL_BSP_EXPORT_TIMEOUT (ms),
   //   OTEL_SDK_DISABLED (true/false), OTEL_TRACES_EXPORTER (otlp or none).
