@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything edaobs needs, idempotently: Debian packages, the Kafka broker jars, Jaeger v2,
-# VictoriaLogs and the OpenTelemetry Collector. Results are cached under .stack/ keyed by version, so a second
-# run only checks and takes seconds.
+# VictoriaLogs, the OpenTelemetry Collector, and a Python venv with the official OTLP protobuf
+# bindings. Results are cached under .stack/ keyed by version, so a second run only checks and
+# takes seconds.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DEBIAN_PACKAGES=(
@@ -9,8 +10,14 @@ DEBIAN_PACKAGES=(
   librdkafka-dev libboost1.81-dev libboost-json1.81-dev libspdlog-dev libfmt-dev
   libgtest-dev libbenchmark-dev
   kcat prometheus prometheus-alertmanager
-  curl jq python3 python3-yaml ca-certificates
+  curl jq python3 python3-yaml python3-venv ca-certificates zlib1g-dev
 )
+
+# The official OTLP Python bindings, which the protobuf encoder's peer test decodes with; pinned
+# with their protobuf runtime so the check is reproducible.
+OTLP_PROTO_PY_VERSION=1.45.2
+PROTOBUF_PY_VERSION=7.36.2
+PYTHON_VENV="$STACK_DIR/python-venv"  # the test build looks for $PYTHON_VENV/bin/python3
 
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -123,10 +130,24 @@ install_otelcol() {
   rm -rf "$dir/src"
 }
 
+install_python_venv() {
+  step "Python venv (opentelemetry-proto $OTLP_PROTO_PY_VERSION, protobuf $PROTOBUF_PY_VERSION)"
+  local marker="$PYTHON_VENV/.complete-$OTLP_PROTO_PY_VERSION-$PROTOBUF_PY_VERSION"
+  if [[ -f "$marker" ]]; then info "cached in ${PYTHON_VENV#"$EDAOBS_ROOT"/}"; return; fi
+  rm -rf "$PYTHON_VENV"
+  python3 -m venv "$PYTHON_VENV"
+  "$PYTHON_VENV/bin/pip" install -q --disable-pip-version-check \
+    "opentelemetry-proto==$OTLP_PROTO_PY_VERSION" "protobuf==$PROTOBUF_PY_VERSION"
+  "$PYTHON_VENV/bin/python3" -c 'import opentelemetry.proto.collector.trace.v1.trace_service_pb2' \
+    || die "the venv in $PYTHON_VENV cannot import opentelemetry-proto"
+  touch "$marker"
+}
+
 main() {
   local start=$SECONDS
   mkdir -p "$STACK_DIR"
   install_debian_packages
+  install_python_venv
   require_toolchains
   install_kafka
   install_jaeger

@@ -139,7 +139,8 @@ void Telemetry::register_self_metrics() {
     sink.counter("telemetry_spans_dropped_total",
                  "Spans dropped because the export queue was full or closed.",
                  static_cast<double>(spans.spans_dropped));
-    sink.counter("telemetry_spans_failed_total", "Spans in batches whose export failed.",
+    sink.counter("telemetry_spans_failed_total",
+                 "Spans in batches whose export failed, or rejected by the endpoint (partial success).",
                  static_cast<double>(spans.spans_failed));
     sink.counter("telemetry_export_failures_total", "Failed span export calls (batches).",
                  static_cast<double>(spans.export_failures));

@@ -22,150 +22,14 @@
 
 #include "edaobs/telemetry/trace/otlp_http_exporter.h"
 #include "edaobs/telemetry/trace/tracer_provider.h"
+#include "scripted_http_server.h"
 
 namespace edaobs::telemetry {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using asio::ip::tcp;
 using namespace std::chrono_literals;
+using namespace test;
 using Clock = std::chrono::steady_clock;
-
-struct Reply {
-  int status = 200;
-  std::string retry_after{};
-  bool drop_connection = false;  // read the request, close without answering
-};
-
-struct RecordedRequest {
-  std::string method;
-  std::string target;
-  std::string content_type;
-  std::string body;
-};
-
-// Answers requests one by one from a script (the last entry repeats). One connection at a time.
-class ScriptedHttpServer {
- public:
-  struct Options {
-    std::vector<Reply> script{Reply{}};
-    std::uint16_t port = 0;
-    bool keep_alive = false;                 // keep the connection for further requests
-    bool close_silently_after_reply = false;  // promise keep-alive, then close anyway
-  };
-
-  explicit ScriptedHttpServer(Options options) : options_(std::move(options)), acceptor_(io_) {
-    const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), options_.port);
-    acceptor_.open(endpoint.protocol());
-    acceptor_.set_option(asio::socket_base::reuse_address(true));
-    acceptor_.bind(endpoint);
-    acceptor_.listen();
-    port_ = acceptor_.local_endpoint().port();
-    thread_ = std::thread([this] { run(); });
-  }
-
-  ~ScriptedHttpServer() {
-    stopping_ = true;
-    const int fd = active_fd_.load();
-    if (fd >= 0) {
-      ::shutdown(fd, SHUT_RDWR);  // unblocks a read on a kept-alive connection
-    }
-    beast::error_code ignored;
-    tcp::socket poke(io_);
-    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ignored);  // unblocks accept
-    thread_.join();
-  }
-
-  [[nodiscard]] std::uint16_t port() const { return port_; }
-  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1/traces"; }
-  [[nodiscard]] std::vector<RecordedRequest> requests() const {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-  [[nodiscard]] std::size_t connections() const { return connections_.load(); }
-
- private:
-  void run() {
-    while (!stopping_) {
-      tcp::socket socket(io_);
-      beast::error_code ec;
-      acceptor_.accept(socket, ec);
-      if (stopping_ || ec) {
-        continue;
-      }
-      ++connections_;
-      active_fd_ = socket.native_handle();
-      serve(socket);
-      active_fd_ = -1;
-    }
-  }
-
-  void serve(tcp::socket& socket) {
-    beast::flat_buffer buffer;
-    for (;;) {
-      http::request<http::string_body> request;
-      beast::error_code ec;
-      http::read(socket, buffer, request, ec);
-      if (ec) {
-        return;
-      }
-      Reply reply;
-      {
-        std::lock_guard lock(mutex_);
-        requests_.push_back({std::string(request.method_string()), std::string(request.target()),
-                             std::string(request[http::field::content_type]), request.body()});
-        reply = options_.script[std::min(requests_.size() - 1, options_.script.size() - 1)];
-      }
-      if (reply.drop_connection) {
-        socket.close(ec);
-        return;
-      }
-      http::response<http::string_body> response(static_cast<http::status>(reply.status), 11);
-      response.set(http::field::content_type, "application/json");
-      if (!reply.retry_after.empty()) {
-        response.set(http::field::retry_after, reply.retry_after);
-      }
-      response.body() = "{}";
-      response.keep_alive(options_.keep_alive || options_.close_silently_after_reply);
-      response.prepare_payload();
-      http::write(socket, response, ec);
-      if (ec || !options_.keep_alive) {
-        socket.shutdown(tcp::socket::shutdown_both, ec);
-        socket.close(ec);
-        return;
-      }
-    }
-  }
-
-  Options options_;
-  asio::io_context io_;
-  tcp::acceptor acceptor_;
-  std::uint16_t port_ = 0;
-  std::thread thread_;
-  std::atomic<bool> stopping_{false};
-  std::atomic<int> active_fd_{-1};
-  std::atomic<std::size_t> connections_{0};
-  mutable std::mutex mutex_;
-  std::vector<RecordedRequest> requests_;
-};
-
-// Attempts reported by the exporter, safe to read from the test thread.
-struct AttemptLog {
-  std::mutex mutex;
-  std::vector<ExportAttempt> attempts;
-  std::function<void(const ExportAttempt&)> hook() {
-    return [this](const ExportAttempt& a) {
-      std::lock_guard lock(mutex);
-      attempts.push_back(a);
-    };
-  }
-  std::vector<ExportAttempt> snapshot() {
-    std::lock_guard lock(mutex);
-    return attempts;
-  }
-};
 
 std::vector<std::unique_ptr<SpanData>> make_spans(std::initializer_list<std::string_view> names) {
   std::vector<std::unique_ptr<SpanData>> spans;
@@ -194,6 +58,7 @@ std::vector<std::string> span_names_in(const std::string& body) {
 OtlpHttpExporterOptions fast_retry_options(std::string url, AttemptLog& log) {
   OtlpHttpExporterOptions options;
   options.endpoint = std::move(url);
+  options.protocol = OtlpProtocol::kHttpJson;  // these tests read the bodies back as JSON
   options.timeout = 2s;
   options.initial_backoff = 10ms;
   options.max_backoff = 40ms;
@@ -217,7 +82,8 @@ TEST(OtlpHttpExporterTest, RetriesOn503And429AndDroppedConnectionThenDelivers) {
   EXPECT_EQ(attempts[0].http_status, 503);
   EXPECT_TRUE(attempts[0].will_retry);
   EXPECT_EQ(attempts[1].http_status, 429);
-  EXPECT_EQ(attempts[1].retry_delay, 0ms);  // Retry-After: 0
+  // Retry-After: 0 does not beat the backoff floor (half the second backoff step, 20 ms).
+  EXPECT_GE(attempts[1].retry_delay, 10ms);
   EXPECT_EQ(attempts[2].http_status, 0);    // no response: connection dropped
   EXPECT_FALSE(attempts[2].error.empty());
   EXPECT_TRUE(attempts[2].will_retry);
@@ -363,6 +229,7 @@ TEST(OtlpHttpExporterTest, ProviderExportsThroughHttpWithItsResource) {
   TracerProviderOptions options;
   options.service_name = "http-provider-test";
   options.otlp_traces_endpoint = server.url();
+  options.otlp_protocol = OtlpProtocol::kHttpJson;
   options.batch.schedule_delay = 20ms;
   {
     TracerProvider provider(options);

@@ -42,7 +42,30 @@ TEST(TracerProviderOptionsTest, DefaultsWhenNothingIsSet) {
   EXPECT_EQ(o.batch.max_export_batch_size, 512U);
   EXPECT_EQ(o.batch.schedule_delay, std::chrono::milliseconds(5000));
   EXPECT_EQ(o.batch.export_timeout, std::chrono::milliseconds(30000));
+  EXPECT_EQ(o.otlp_protocol, OtlpProtocol::kHttpProtobuf);
+  EXPECT_EQ(o.otlp_compression, OtlpCompression::kNone);
   EXPECT_TRUE(o.enabled);
+}
+
+TEST(TracerProviderOptionsTest, ProtocolAndCompressionWithTheTracesVariableWinning) {
+  EXPECT_EQ(options_from({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"}}).otlp_protocol, OtlpProtocol::kHttpJson);
+  EXPECT_EQ(options_from({{"OTEL_EXPORTER_OTLP_PROTOCOL", "HTTP/Protobuf"}}).otlp_protocol,
+            OtlpProtocol::kHttpProtobuf);
+  EXPECT_EQ(options_from({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"},
+                          {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/json"}})
+                .otlp_protocol,
+            OtlpProtocol::kHttpJson);
+  EXPECT_EQ(options_from({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"},
+                          {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf"}})
+                .otlp_protocol,
+            OtlpProtocol::kHttpProtobuf);
+  EXPECT_EQ(options_from({{"OTEL_EXPORTER_OTLP_COMPRESSION", "gzip"}}).otlp_compression, OtlpCompression::kGzip);
+  EXPECT_EQ(options_from({{"OTEL_EXPORTER_OTLP_COMPRESSION", "gzip"},
+                          {"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "none"}})
+                .otlp_compression,
+            OtlpCompression::kNone);
+  EXPECT_EQ(options_from({{"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "GZIP"}}).otlp_compression,
+            OtlpCompression::kGzip);
 }
 
 TEST(TracerProviderOptionsTest, ReadsEveryVariable) {
@@ -123,6 +146,10 @@ TEST(TracerProviderOptionsTest, BadValuesThrowNamingTheVariable) {
   expect_rejected({{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "collector:4318"}}, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
   expect_rejected({{"OTEL_EXPORTER_OTLP_TIMEOUT", "soon"}}, "OTEL_EXPORTER_OTLP_TIMEOUT");
   expect_rejected({{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}}, "OTEL_EXPORTER_OTLP_PROTOCOL");
+  expect_rejected({{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc"}}, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL");
+  expect_rejected({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/xml"}}, "OTEL_EXPORTER_OTLP_PROTOCOL");
+  expect_rejected({{"OTEL_EXPORTER_OTLP_COMPRESSION", "zstd"}}, "OTEL_EXPORTER_OTLP_COMPRESSION");
+  expect_rejected({{"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "deflate"}}, "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION");
   expect_rejected({{"OTEL_SDK_DISABLED", "maybe"}}, "OTEL_SDK_DISABLED");
   expect_rejected({{"OTEL_TRACES_EXPORTER", "zipkin"}}, "OTEL_TRACES_EXPORTER");
 }

@@ -128,7 +128,11 @@ void BatchSpanProcessor::run() noexcept {
     // producer that reuses an object resets it, touching memory it is about to write anyway.
     give_back(n);
     if (result == ExportResult::kSuccess) {
-      s.exported.fetch_add(n, std::memory_order_release);
+      const std::size_t rejected = std::min<std::size_t>(n, s.exporter->rejected_in_last_export());
+      s.exported.fetch_add(n - rejected, std::memory_order_release);
+      if (rejected > 0) {
+        s.failed.fetch_add(rejected, std::memory_order_release);
+      }
     } else {
       s.failed.fetch_add(n, std::memory_order_release);
       s.export_failures.fetch_add(1, std::memory_order_relaxed);

@@ -14,7 +14,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <vector>
+
 #include "edaobs/telemetry/trace/resource.h"
+#include "endpoint_resolver.h"
 
 namespace edaobs::telemetry::detail {
 
@@ -26,6 +29,9 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 // Errors that mean a kept-alive connection was closed by the server while idle.
+// A Collector answers with a small status message; anything bigger is not worth reading.
+constexpr std::uint64_t kMaxResponseBody = 64 * 1024;
+
 bool is_stale_connection_error(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == asio::error::eof ||
          ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
@@ -35,18 +41,41 @@ bool is_stale_connection_error(const beast::error_code& ec) {
 }  // namespace
 
 struct HttpPostClient::Impl {
-  Impl(HttpEndpoint ep, const HeaderList& headers) : endpoint(std::move(ep)) {
+  Impl(HttpEndpoint ep, const HeaderList& headers, HttpPostClientOptions& options)
+      : endpoint(std::move(ep)), resolver(endpoint.host, endpoint.port, std::move(options.resolve)) {
     request.method(http::verb::post);
     request.target(endpoint.target);
     request.version(11);
     request.set(http::field::host, endpoint.host_header);
     request.set(http::field::user_agent,
                 std::string(kTelemetrySdkName) + "-otlp-http/" + std::string(kTelemetrySdkVersion));
-    request.set(http::field::content_type, "application/json");
+    request.set(http::field::content_type, options.content_type);
+    if (!options.content_encoding.empty()) {
+      request.set(http::field::content_encoding, options.content_encoding);
+    }
     for (const auto& [name, value] : headers) {
       request.set(name, value);
     }
     request.keep_alive(true);
+  }
+
+  // The resolved addresses as endpoints; false (with `out` filled) when there are none.
+  bool resolve(HttpPostResult& out, Clock::time_point deadline) {
+    ResolveOutcome outcome = resolver.resolve(deadline);
+    endpoints.clear();
+    for (const std::string& address : outcome.addresses) {
+      beast::error_code ec;
+      const asio::ip::address ip = asio::ip::make_address(address, ec);
+      if (!ec) {
+        endpoints.emplace_back(ip, port_number);
+      }
+    }
+    if (endpoints.empty()) {
+      out.transport_error = true;
+      out.error = outcome.error.empty() ? "resolve " + endpoint.host + ": no usable address" : outcome.error;
+      return false;
+    }
+    return true;
   }
 
   void close_stream() noexcept {
@@ -62,12 +91,8 @@ struct HttpPostClient::Impl {
     for (int round = 0; round < 2; ++round) {
       const bool reused = connected;
       if (!connected) {
-        auto [resolve_error, endpoints] = co_await resolver.async_resolve(endpoint.host, endpoint.port, token);
-        if (resolve_error) {
-          out.transport_error = true;
-          out.error = "resolve " + endpoint.host + ": " + resolve_error.message();
-          co_return;
-        }
+        // Resolved by post() before this coroutine started (never inside the io_context, where a
+        // hung lookup could not be abandoned at the deadline).
         stream.expires_at(deadline);
         auto [connect_error, connected_to] = co_await stream.async_connect(endpoints, token);
         if (connect_error) {
@@ -83,7 +108,7 @@ struct HttpPostClient::Impl {
       beast::error_code failure = write_error;
       if (!failure) {
         http::response_parser<http::string_body> parser;
-        parser.body_limit(1024 * 1024);
+        parser.body_limit(kMaxResponseBody);
         auto [read_error, read] = co_await http::async_read(stream, buffer, parser, token);
         failure = read_error;
         if (!failure) {
@@ -92,6 +117,10 @@ struct HttpPostClient::Impl {
           if (auto it = response.find(http::field::retry_after); it != response.end()) {
             out.retry_after = std::string(it->value());
           }
+          if (auto it = response.find(http::field::content_type); it != response.end()) {
+            out.content_type = std::string(it->value());
+          }
+          out.body = std::move(parser.get().body());
           if (!response.keep_alive()) {
             close_stream();
           }
@@ -110,26 +139,31 @@ struct HttpPostClient::Impl {
   }
 
   HttpEndpoint endpoint;
+  EndpointResolver resolver;
+  std::uint16_t port_number = static_cast<std::uint16_t>(std::stoul(endpoint.port));  // validated by parse_http_endpoint
+  std::vector<asio::ip::tcp::endpoint> endpoints;  // of the last lookup, for reconnecting
   asio::io_context io;
-  asio::ip::tcp::resolver resolver{io};
   beast::tcp_stream stream{io};
   beast::flat_buffer buffer;
   http::request<http::string_body> request;
   bool connected = false;
 };
 
-HttpPostClient::HttpPostClient(HttpEndpoint endpoint, HeaderList headers)
-    : impl_(std::make_unique<Impl>(std::move(endpoint), headers)) {}
+HttpPostClient::HttpPostClient(HttpEndpoint endpoint, const HeaderList& headers, HttpPostClientOptions options)
+    : impl_(std::make_unique<Impl>(std::move(endpoint), headers, options)) {}
 
 HttpPostClient::~HttpPostClient() = default;
 
-HttpPostResult HttpPostClient::post(const std::string& body, std::chrono::milliseconds timeout) {
+HttpPostResult HttpPostClient::post(std::string_view body, std::chrono::milliseconds timeout) {
   Impl& m = *impl_;
+  HttpPostResult result;
+  const Clock::time_point deadline = Clock::now() + timeout;
+  if (!m.connected && !m.resolve(result, deadline)) {
+    return result;
+  }
   m.request.body().assign(body);
   m.request.prepare_payload();
-  HttpPostResult result;
   bool done = false;
-  const Clock::time_point deadline = Clock::now() + timeout;
   m.io.restart();
   asio::co_spawn(m.io, m.exchange(result, deadline), [&](const std::exception_ptr& error) {
     done = true;
@@ -138,10 +172,9 @@ HttpPostResult HttpPostClient::post(const std::string& body, std::chrono::millis
       result.error = "internal error in HTTP exchange";
     }
   });
-  // The stream's expiry bounds connect/write/read; this bounds name resolution too.
+  // The stream's expiry bounds connect/write/read; this is a backstop.
   m.io.run_until(deadline + std::chrono::milliseconds(50));
   if (!done) {
-    m.resolver.cancel();
     m.close_stream();
     m.io.run();  // let the cancelled operations finish
     result.transport_error = true;
@@ -152,11 +185,9 @@ HttpPostResult HttpPostClient::post(const std::string& body, std::chrono::millis
 }
 
 void HttpPostClient::abort() noexcept {
+  impl_->resolver.cancel();
   try {
-    asio::post(impl_->io, [impl = impl_.get()] {
-      impl->resolver.cancel();
-      impl->close_stream();
-    });
+    asio::post(impl_->io, [impl = impl_.get()] { impl->close_stream(); });
   } catch (...) {
   }
 }

@@ -4,10 +4,14 @@
 #include <charconv>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "edaobs/telemetry/trace/id_generator.h"
 #include "edaobs/telemetry/trace/otlp_json.h"
+#include "edaobs/telemetry/trace/otlp_protobuf.h"
+#include "edaobs/telemetry/trace/otlp_response.h"
+#include "gzip_compressor.h"
 #include "http_post_client.h"
 
 namespace edaobs::telemetry {
@@ -83,12 +87,28 @@ std::string otlp_traces_url_from_base(std::string_view base_url) {
   return url + "/v1/traces";
 }
 
+namespace {
+
+detail::HttpPostClientOptions client_options(OtlpHttpExporterOptions& options) {
+  return {
+      .content_type = options.protocol == OtlpProtocol::kHttpProtobuf ? "application/x-protobuf" : "application/json",
+      .content_encoding = options.compression == OtlpCompression::kGzip ? "gzip" : "",
+      .resolve = std::move(options.resolve),
+  };
+}
+
+}  // namespace
+
 struct OtlpHttpExporter::Impl {
   Impl(OtlpHttpExporterOptions opts, Resource res)
       : options(std::move(opts)),
         resource(std::move(res)),
         endpoint(parse_http_endpoint(options.endpoint)),
-        client(endpoint, options.headers) {}
+        client(endpoint, options.headers, client_options(options)) {
+    if (options.compression == OtlpCompression::kGzip) {
+      gzip.emplace();
+    }
+  }
 
   // Sleeps for `delay` unless cancelled first; false when cancelled.
   bool wait(milliseconds delay) {
@@ -102,11 +122,27 @@ struct OtlpHttpExporter::Impl {
     return milliseconds(static_cast<milliseconds::rep>(static_cast<double>(backoff.count()) * (0.5 + unit)));
   }
 
+  void encode(SpanBatch batch) {
+    body.clear();
+    if (options.protocol == OtlpProtocol::kHttpProtobuf) {
+      append_otlp_traces_protobuf(body, resource, batch, options.attribute_limits);
+    } else {
+      append_otlp_traces_json(body, resource, batch, options.attribute_limits);
+    }
+    if (gzip) {
+      gzip->compress(body, compressed);
+    }
+  }
+  [[nodiscard]] std::string_view payload() const { return gzip ? std::string_view(compressed) : std::string_view(body); }
+
   OtlpHttpExporterOptions options;
   Resource resource;
   HttpEndpoint endpoint;
   detail::HttpPostClient client;
-  std::string body;
+  std::optional<detail::GzipCompressor> gzip;
+  std::string body;        // the encoded request, reused
+  std::string compressed;  // its gzip form, reused
+  std::uint64_t rejected_last = 0;
   std::atomic<bool> cancelled{false};
   std::mutex wait_mutex;
   std::condition_variable wake;
@@ -127,6 +163,37 @@ std::optional<milliseconds> parse_retry_after(std::string_view value) {
   return milliseconds(std::int64_t{seconds} * 1000);
 }
 
+// The wait before the next attempt. The jittered backoff is the floor (a Collector that says
+// "Retry-After: 0" while overloaded must not get a tight loop of re-POSTs); a longer Retry-After
+// wins, up to kMaxRetryAfter.
+milliseconds retry_delay(std::string_view retry_after_header, milliseconds jittered_backoff) {
+  const std::optional<milliseconds> retry_after =
+      retry_after_header.empty() ? std::nullopt : parse_retry_after(retry_after_header);
+  if (!retry_after) {
+    return jittered_backoff;
+  }
+  return std::max(jittered_backoff, std::min(*retry_after, OtlpHttpExporterOptions::kMaxRetryAfter));
+}
+
+bool contains(std::string_view haystack, std::string_view needle) { return haystack.find(needle) != std::string_view::npos; }
+
+// partial_success from a 2xx response, in the encoding the response says it has (a proxy may
+// answer JSON to a protobuf request). A body that cannot be read counts as full success: the
+// receiver accepted the request, and the status code is what OTLP makes authoritative.
+OtlpPartialSuccess partial_success_of(const detail::HttpPostResult& result, OtlpProtocol protocol) {
+  if (result.body.empty()) {
+    return {};
+  }
+  const bool json = contains(result.content_type, "json") ||
+                    (!contains(result.content_type, "protobuf") && protocol == OtlpProtocol::kHttpJson);
+  std::optional<OtlpPartialSuccess> parsed =
+      json ? parse_otlp_traces_response_json(result.body) : parse_otlp_traces_response_protobuf(result.body);
+  if (!parsed || parsed->rejected_spans < 0) {
+    return {};
+  }
+  return *std::move(parsed);
+}
+
 }  // namespace
 
 OtlpHttpExporter::OtlpHttpExporter(OtlpHttpExporterOptions options, Resource resource)
@@ -138,11 +205,11 @@ const HttpEndpoint& OtlpHttpExporter::endpoint() const noexcept { return impl_->
 
 ExportResult OtlpHttpExporter::export_spans(SpanBatch batch, Clock::time_point deadline) {
   Impl& m = *impl_;
+  m.rejected_last = 0;
   if (batch.empty()) {
     return ExportResult::kSuccess;
   }
-  m.body.clear();
-  append_otlp_traces_json(m.body, m.resource, batch);
+  m.encode(batch);
 
   milliseconds backoff = std::max(m.options.initial_backoff, milliseconds(1));
   for (int attempt = 1;; ++attempt) {
@@ -151,22 +218,25 @@ ExportResult OtlpHttpExporter::export_spans(SpanBatch batch, Clock::time_point d
       return ExportResult::kFailure;
     }
     const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - now);
-    const detail::HttpPostResult result = m.client.post(m.body, std::min(m.options.timeout, remaining));
+    const detail::HttpPostResult result = m.client.post(m.payload(), std::min(m.options.timeout, remaining));
 
     ExportAttempt report;
     report.number = attempt;
     report.http_status = result.status;
     const bool ok = !result.transport_error && result.status >= 200 && result.status < 300;
     bool retryable = false;
-    if (!ok) {
+    if (ok) {
+      OtlpPartialSuccess partial = partial_success_of(result, m.options.protocol);
+      report.rejected_spans = partial.rejected_spans;
+      report.error = std::move(partial.error_message);
+      m.rejected_last = static_cast<std::uint64_t>(partial.rejected_spans);
+    } else {
       report.error = result.transport_error ? result.error : "HTTP " + std::to_string(result.status);
       retryable = result.transport_error ? !result.aborted : is_retryable_status(result.status);
     }
     milliseconds delay{0};
     if (retryable) {
-      const std::optional<milliseconds> retry_after =
-          result.retry_after.empty() ? std::nullopt : parse_retry_after(result.retry_after);
-      delay = retry_after.value_or(m.jittered(backoff));
+      delay = retry_delay(result.retry_after, m.jittered(backoff));
       backoff = std::min(backoff * 2, std::max(m.options.max_backoff, milliseconds(1)));
       // Never sleep past the deadline: if the wait would end after it, give up now.
       report.will_retry = !m.cancelled.load() && Clock::now() + delay < deadline;
@@ -197,5 +267,7 @@ void OtlpHttpExporter::cancel() noexcept {
 }
 
 void OtlpHttpExporter::shutdown() noexcept { impl_->client.close(); }
+
+std::uint64_t OtlpHttpExporter::rejected_in_last_export() const noexcept { return impl_->rejected_last; }
 
 }  // namespace edaobs::telemetry

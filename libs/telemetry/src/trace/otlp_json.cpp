@@ -1,5 +1,7 @@
 #include "edaobs/telemetry/trace/otlp_json.h"
 
+#include <algorithm>
+
 #include "json_writer.h"
 
 namespace edaobs::telemetry {
@@ -43,24 +45,27 @@ void write_key_value(JsonWriter& w, std::string_view key, const AttributeValueVi
   w.end_object();
 }
 
-void write_attributes(JsonWriter& w, const AttributeList& attributes) {
+void write_attributes(JsonWriter& w, const AttributeList& attributes, const AttributeLimits& limits) {
+  const std::size_t kept = std::min(attributes.size(), limits.count);
   w.key("attributes");
   w.begin_array();
-  for (std::size_t i = 0; i < attributes.size(); ++i) {
+  for (std::size_t i = 0; i < kept; ++i) {
     const AttributeKeyValue kv = attributes[i];
-    write_key_value(w, kv.key, kv.value);
+    write_key_value(w, kv.key, limited(kv.value, limits));
   }
   w.end_array();
-  if (attributes.dropped() > 0) {
-    w.member("droppedAttributesCount", attributes.dropped());
+  const std::size_t dropped = attributes.dropped() + (attributes.size() - kept);
+  if (dropped > 0) {
+    w.member("droppedAttributesCount", static_cast<std::uint64_t>(dropped));
   }
 }
 
-void write_attributes(JsonWriter& w, const OwnedAttributes& attributes) {
+// Links and the resource: no count limit here (links carry few; the resource is exempt).
+void write_attributes(JsonWriter& w, const OwnedAttributes& attributes, const AttributeLimits& limits) {
   w.key("attributes");
   w.begin_array();
   for (const auto& [key, value] : attributes) {
-    write_key_value(w, key, view_of(value));
+    write_key_value(w, key, limited(view_of(value), limits));
   }
   w.end_array();
 }
@@ -79,7 +84,7 @@ void write_hex_member(JsonWriter& w, const char (&key)[N], const SpanId& id) {
   w.member(key, std::string_view(hex, sizeof(hex)));
 }
 
-void write_span(JsonWriter& w, const SpanData& span) {
+void write_span(JsonWriter& w, const SpanData& span, const AttributeLimits& limits) {
   w.begin_object();
   write_hex_member(w, "traceId", span.context.trace_id);
   write_hex_member(w, "spanId", span.context.span_id);
@@ -97,7 +102,7 @@ void write_span(JsonWriter& w, const SpanData& span) {
   w.integer_string(span.start_unix_nano);
   w.key("endTimeUnixNano");
   w.integer_string(span.end_unix_nano);
-  write_attributes(w, span.attributes);
+  write_attributes(w, span.attributes, limits);
 
   w.key("events");
   w.begin_array();
@@ -106,7 +111,7 @@ void write_span(JsonWriter& w, const SpanData& span) {
     w.key("timeUnixNano");
     w.integer_string(event.time_unix_nano);
     w.member("name", event.name);
-    write_attributes(w, event.attributes);
+    write_attributes(w, event.attributes, limits);
     w.end_object();
   }
   w.end_array();
@@ -123,7 +128,7 @@ void write_span(JsonWriter& w, const SpanData& span) {
     if (!link.context.trace_state.empty()) {
       w.member("traceState", link.context.trace_state);
     }
-    write_attributes(w, link.attributes);
+    write_attributes(w, link.attributes, limits);
     w.member("flags", otlp_flags(link.context.trace_flags, link.context.is_remote));
     w.end_object();
   }
@@ -144,7 +149,8 @@ void write_span(JsonWriter& w, const SpanData& span) {
 
 }  // namespace
 
-void append_otlp_traces_json(std::string& out, const Resource& resource, SpanBatch spans) {
+void append_otlp_traces_json(std::string& out, const Resource& resource, SpanBatch spans,
+                             const AttributeLimits& limits) {
   JsonWriter w(out);
   w.begin_object();
   w.key("resourceSpans");
@@ -153,7 +159,7 @@ void append_otlp_traces_json(std::string& out, const Resource& resource, SpanBat
 
   w.key("resource");
   w.begin_object();
-  write_attributes(w, resource.attributes);
+  write_attributes(w, resource.attributes, AttributeLimits{});
   w.end_object();
 
   w.key("scopeSpans");
@@ -167,7 +173,7 @@ void append_otlp_traces_json(std::string& out, const Resource& resource, SpanBat
   w.key("spans");
   w.begin_array();
   for (const auto& span : spans) {
-    write_span(w, *span);
+    write_span(w, *span, limits);
   }
   w.end_array();
   w.end_object();
@@ -178,10 +184,10 @@ void append_otlp_traces_json(std::string& out, const Resource& resource, SpanBat
   w.end_object();
 }
 
-std::string encode_otlp_traces_json(const Resource& resource, SpanBatch spans) {
+std::string encode_otlp_traces_json(const Resource& resource, SpanBatch spans, const AttributeLimits& limits) {
   std::string out;
   out.reserve(512 + spans.size() * 512);
-  append_otlp_traces_json(out, resource, spans);
+  append_otlp_traces_json(out, resource, spans, limits);
   return out;
 }
 

@@ -21,6 +21,9 @@ TracerProvider::TracerProvider(const TracerProviderOptions& options)
     exporter = std::make_unique<OtlpHttpExporter>(
         OtlpHttpExporterOptions{
             .endpoint = options_.otlp_traces_endpoint,
+            .protocol = options_.otlp_protocol,
+            .compression = options_.otlp_compression,
+            .attribute_limits = options_.attribute_limits,
             .headers = options_.otlp_headers,
             .timeout = options_.otlp_timeout,
         },

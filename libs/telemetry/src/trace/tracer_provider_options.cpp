@@ -193,12 +193,45 @@ TracerProviderOptions TracerProviderOptions::from_env(const Lookup& lookup) {
   } else if (auto t = read(lookup, "OTEL_EXPORTER_OTLP_TIMEOUT")) {
     options.otlp_timeout = parse_millis("OTEL_EXPORTER_OTLP_TIMEOUT", *t, 1);
   }
+  // The signal-specific variable wins over the general one (read second, it overrides).
   for (const char* name : {"OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"}) {
     if (auto v = read(lookup, name)) {
       const std::string protocol = lowercase(trim(*v));
-      if (protocol != "http/json" && protocol != "http/protobuf") {
-        throw bad_value(name, *v, "this exporter speaks OTLP/HTTP with JSON: use http/json");
+      if (protocol == "http/protobuf") {
+        options.otlp_protocol = OtlpProtocol::kHttpProtobuf;
+      } else if (protocol == "http/json") {
+        options.otlp_protocol = OtlpProtocol::kHttpJson;
+      } else {
+        throw bad_value(name, *v, "supported: http/protobuf (the default), http/json; grpc is not");
       }
+    }
+  }
+  for (const char* name : {"OTEL_EXPORTER_OTLP_COMPRESSION", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"}) {
+    if (auto v = read(lookup, name)) {
+      const std::string compression = lowercase(trim(*v));
+      if (compression == "gzip") {
+        options.otlp_compression = OtlpCompression::kGzip;
+      } else if (compression == "none") {
+        options.otlp_compression = OtlpCompression::kNone;
+      } else {
+        throw bad_value(name, *v, "supported: gzip, none");
+      }
+    }
+  }
+
+  for (const char* name : {"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT"}) {
+    if (auto v = read(lookup, name)) {
+      options.attribute_limits.value_length = static_cast<std::size_t>(parse_unsigned(name, *v, 0));
+    }
+  }
+  for (const char* name : {"OTEL_ATTRIBUTE_COUNT_LIMIT", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT"}) {
+    if (auto v = read(lookup, name)) {
+      const std::uint64_t count = parse_unsigned(name, *v, 0);
+      // Spans record at most this many (their storage is sized for it); more cannot be exported.
+      if (count > AttributeList::kDefaultCountLimit) {
+        throw bad_value(name, *v, "at most 128, the number of attributes a span records");
+      }
+      options.attribute_limits.count = static_cast<std::size_t>(count);
     }
   }
 

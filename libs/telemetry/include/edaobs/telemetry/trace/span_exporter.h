@@ -1,6 +1,7 @@
 #pragma once
 // Where batches of finished spans go (OTLP/HTTP in production, memory in tests).
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <span>
 
@@ -22,6 +23,9 @@ class SpanExporter {
   virtual void cancel() noexcept {}
   // After the last export: release connections and other resources.
   virtual void shutdown() noexcept {}
+  // After an export that returned kSuccess: how many of its spans the receiver still refused
+  // (OTLP partial_success). The processor counts them as failed, not exported.
+  [[nodiscard]] virtual std::uint64_t rejected_in_last_export() const noexcept { return 0; }
 
  protected:
   SpanExporter() = default;

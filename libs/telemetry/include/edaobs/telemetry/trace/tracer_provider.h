@@ -1,7 +1,7 @@
 #pragma once
 // Owns the tracing pipeline: sampler + tracer, batch span processor (one worker thread, bounded
-// queue) and exporter (OTLP/HTTP JSON unless one is injected). Configured from the standard
-// OTEL_* variables. Shuts down (flushing what is queued) when destroyed; every Span must have
+// queue) and exporter (OTLP/HTTP, protobuf by default, unless one is injected). Configured from
+// the standard OTEL_* variables. Shuts down (flushing what is queued) when destroyed; every Span must have
 // ended by then.
 #include <chrono>
 #include <functional>
@@ -14,6 +14,7 @@
 
 #include "edaobs/telemetry/trace/batch_span_processor.h"
 #include "edaobs/telemetry/trace/header_map_carrier.h"
+#include "edaobs/telemetry/trace/otlp_http_exporter.h"
 #include "edaobs/telemetry/trace/resource.h"
 #include "edaobs/telemetry/trace/sampler.h"
 #include "edaobs/telemetry/trace/span_exporter.h"
@@ -29,6 +30,9 @@ struct TracerProviderOptions {
   std::vector<std::pair<std::string, std::string>> resource_attributes{};
   SamplerOptions sampler{};  // default parentbased_always_on
   std::string otlp_traces_endpoint = "http://localhost:4318/v1/traces";  // full URL
+  OtlpProtocol otlp_protocol = OtlpProtocol::kHttpProtobuf;
+  OtlpCompression otlp_compression = OtlpCompression::kNone;
+  AttributeLimits attribute_limits{};  // applied when spans are exported
   HeaderList otlp_headers{};
   std::chrono::milliseconds otlp_timeout{10000};  // one export attempt
   BatchSpanProcessorOptions batch{};
@@ -40,8 +44,11 @@ struct TracerProviderOptions {
   //   service.version and service.instance.id in it fill the fields above),
   //   OTEL_EXPORTER_OTLP_ENDPOINT (base URL, "/v1/traces" appended),
   //   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (used as is, wins), OTEL_EXPORTER_OTLP_[TRACES_]HEADERS,
-  //   OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT (ms), OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL (http/json;
-  //   http/protobuf is accepted and answered with JSON on the same path; grpc is refused),
+  //   OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT (ms), OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL
+  //   (http/protobuf, the default, or http/json; grpc is refused),
+  //   OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION (gzip or none, the default),
+  //   OTEL_[SPAN_]ATTRIBUTE_VALUE_LENGTH_LIMIT (bytes; default none) and
+  //   OTEL_[SPAN_]ATTRIBUTE_COUNT_LIMIT (1..128, default 128), the SPAN_ form winning,
   //   OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG, OTEL_BSP_MAX_QUEUE_SIZE,
   //   OTEL_BSP_MAX_EXPORT_BATCH_SIZE, OTEL_BSP_SCHEDULE_DELAY (ms), OTEL_BSP_EXPORT_TIMEOUT (ms),
   //   OTEL_SDK_DISABLED (true/false), OTEL_TRACES_EXPORTER (otlp or none).
@@ -54,7 +61,8 @@ struct TracerProviderOptions {
 
 class TracerProvider {
  public:
-  // Exports with OTLP/HTTP JSON. Throws std::invalid_argument for bad options (e.g. https://).
+  // Exports with OTLP/HTTP (otlp_protocol, otlp_compression). Throws std::invalid_argument for
+  // bad options (e.g. https://).
   explicit TracerProvider(const TracerProviderOptions& options);
   // Exports with `exporter` (tests, custom sinks).
   TracerProvider(const TracerProviderOptions& options, std::unique_ptr<SpanExporter> exporter);
