@@ -2,7 +2,7 @@
 // does per record: a CONSUMER span with the messaging attributes and a child PRODUCER span
 // (ended on another thread, as a delivery report would), a traceparent injected into a reused
 // buffer, one INFO log line with fields, a counter and a histogram update; the spans are exported
-// in batches by an exporter that encodes them as OTLP into a reused buffer. A global counting
+// in batches by an exporter that encodes them as OTLP protobuf (the default) into a reused buffer. A global counting
 // operator new counts every allocation on every thread (caller, delivery thread, span worker,
 // log worker) while 10k events run after a warm-up of 10k.
 #include <gtest/gtest.h>
@@ -19,7 +19,7 @@
 #include "../src/trace/span_data_pool.h"
 #include "edaobs/telemetry/logs/logger.h"
 #include "edaobs/telemetry/metrics/registry.h"
-#include "edaobs/telemetry/trace/otlp_json.h"
+#include "edaobs/telemetry/trace/otlp_protobuf.h"
 #include "edaobs/telemetry/trace/propagation.h"
 #include "edaobs/telemetry/trace/tracer_provider.h"
 
@@ -61,7 +61,7 @@ class EncodingExporter final : public et::SpanExporter {
   explicit EncodingExporter(et::Resource resource) : resource_(std::move(resource)) {}
   et::ExportResult export_spans(et::SpanBatch batch, std::chrono::steady_clock::time_point) override {
     body_.clear();
-    et::append_otlp_traces_json(body_, resource_, batch);
+    et::append_otlp_traces_protobuf(body_, resource_, batch);
     return et::ExportResult::kSuccess;
   }
 
