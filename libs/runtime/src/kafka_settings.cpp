@@ -41,6 +41,11 @@ KafkaSettings read_kafka_settings(Settings& settings, const std::string& service
       "static group membership: a restarted instance with the same id gets its partitions back "
       "at once, without waiting for the session timeout (unique per running instance)");
   if (!instance_id.empty()) kafka.consumer.properties.push_back({"group.instance.id", instance_id});
+  // A member that stops heartbeating (killed, or its broker was away) holds its partitions for
+  // the session timeout: 10 s instead of librdkafka's 45 s bounds how long a rebalance after a
+  // crash or a broker restart waits for it.
+  kafka.consumer.properties.push_back({"session.timeout.ms", "10000"});
+  kafka.consumer.properties.push_back({"heartbeat.interval.ms", "3000"});
   // A revoke waits as long as an output may still be delivered, so the partition is not handed
   // over while the republished event of one of its records can still land.
   kafka.consumer.drain_timeout = kafka.producer.delivery_timeout + std::chrono::seconds(2);

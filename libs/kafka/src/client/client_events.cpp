@@ -52,8 +52,11 @@ void ClientEvents::on_error(RdKafka::Event& event) {
   if (is_connection_error(code)) {
     connection_errors_.inc();
     if (code == RdKafka::ERR__ALL_BROKERS_DOWN) broker_up_.store(false, std::memory_order_relaxed);
-    logger_.warn("kafka broker connection error",
-                 {{"client", client_name_}, {"error", error_name(code)}, {"detail", text}});
+    if (const auto held = throttle_.admit(error_name(code))) {
+      logger_.warn("kafka broker connection error",
+                   {{"client", client_name_}, {"error", error_name(code)}, {"detail", text},
+                    {"repeats_held_back", *held}});
+    }
     return;
   }
   if (event.fatal()) {
@@ -62,8 +65,10 @@ void ClientEvents::on_error(RdKafka::Event& event) {
                   {{"client", client_name_}, {"error", error_name(code)}, {"detail", text}});
     return;
   }
-  logger_.warn("kafka client error",
-               {{"client", client_name_}, {"error", error_name(code)}, {"detail", text}});
+  if (const auto held = throttle_.admit(error_name(code))) {
+    logger_.warn("kafka client error", {{"client", client_name_}, {"error", error_name(code)},
+                                        {"detail", text}, {"repeats_held_back", *held}});
+  }
 }
 
 void ClientEvents::on_log(RdKafka::Event& event) {
@@ -89,8 +94,15 @@ void ClientEvents::on_log(RdKafka::Event& event) {
       break;
   }
   if (!logger_.enabled(level)) return;
+  std::uint64_t held = 0;
+  if (level >= telemetry::LogLevel::kWarn) {
+    const auto admitted = throttle_.admit(facility);
+    if (!admitted) return;
+    held = *admitted;
+  }
   const std::string text = event.str();
-  const telemetry::LogField fields[] = {{"client", client_name_}, {"facility", facility}};
+  const telemetry::LogField fields[] = {{"client", client_name_}, {"facility", facility},
+                                        {"repeats_held_back", held}};
   logger_.log(level, text, fields);
 }
 

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 
+#include "client/log_throttle.h"
 #include "edaobs/telemetry/logs/logger.h"
 #include "edaobs/telemetry/metrics/counter.h"
 
@@ -44,6 +45,7 @@ class ClientEvents final : public RdKafka::EventCb {
   telemetry::Logger& logger_;
   telemetry::Counter& connection_errors_;
   StatsListener stats_listener_;
+  LogThrottle throttle_;  // WARN and above, per facility / error name
   std::atomic<bool> broker_up_{false};
   std::atomic<bool> fatal_{false};
 };

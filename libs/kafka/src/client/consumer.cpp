@@ -402,8 +402,8 @@ void Consumer::close() noexcept {
 }
 
 bool Consumer::connected() const noexcept {
-  return !closed_ && events_->broker_up() && assigned_.load(std::memory_order_relaxed) > 0 &&
-         sender_->stalled() == 0;
+  return !closed_ && !events_->fatal() && events_->broker_up() &&
+         assigned_.load(std::memory_order_relaxed) > 0 && sender_->stalled() == 0;
 }
 
 std::size_t Consumer::assigned_partitions() const noexcept {
