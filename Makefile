@@ -6,7 +6,7 @@ SANITIZE ?= OFF
 JOBS ?= $(shell nproc)
 CTEST := ctest --test-dir $(BUILD_DIR) --output-on-failure
 
-.PHONY: help deps configure build unit e2e test demo stack-up stack-down bench load clean
+.PHONY: help deps configure build unit e2e test demo stack-up stack-down bench load trace backup restore clean
 
 help:
 	@echo "make demo        install what is missing, build, start the stack and the agents, send events"
@@ -18,6 +18,9 @@ help:
 	@echo "make stack-down  stop everything edaobs started (agents included)"
 	@echo "make bench       run the benchmarks; JSON results in $(BUILD_DIR)/bench/"
 	@echo "make load        load-test the chain on the real stack (LOAD_ARGS=--help for options)"
+	@echo "make trace ID=x  one event's story: its trace as a waterfall, its log lines, its services' latency"
+	@echo "make backup      snapshot Prometheus, VictoriaLogs and Jaeger's Badger store into .run/backups/<UTC time>/"
+	@echo "make restore DIR=.run/backups/<time>  bring a backup back (restarts those three services)"
 
 deps:
 	@scripts/deps.sh
@@ -58,6 +61,17 @@ bench: build
 
 load: build
 	@scripts/load.sh $(BUILD_DIR) $(LOAD_ARGS)
+
+trace:
+	@if [ -z "$(ID)" ]; then echo "usage: make trace ID=<event id or trace id>"; exit 2; fi
+	@python3 scripts/trace.py $(TRACE_ARGS) "$(ID)"
+
+backup:
+	@scripts/backup.sh
+
+restore:
+	@if [ -z "$(DIR)" ]; then echo "usage: make restore DIR=.run/backups/<time>"; exit 2; fi
+	@scripts/restore.sh "$(DIR)"
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -26,7 +26,15 @@ for entry in "${AGENTS[@]}"; do
     EDAOBS_HTTP_ADDRESS="${EDAOBS_HTTP_ADDRESS:-127.0.0.1}" \
     start_bg "agent-$name" "$log" "$exe"
 done
+# ready_or_exited <name> <port>: /ready answers, or the agent is no longer running (an exited or
+# zombie pid), so a start-up failure is reported at once instead of after the timeout.
+ready_or_exited() { http_ok "http://127.0.0.1:$2/ready" || ! is_running "agent-$1"; }
 for entry in "${AGENTS[@]}"; do
   read -r name port <<<"$entry"
-  wait_until 60 "$name /ready" "$LOG_DIR/agent-$name.log" http_ok "http://127.0.0.1:$port/ready"
+  log="$LOG_DIR/agent-$name.log"
+  wait_until 60 "$name /ready" "$log" ready_or_exited "$name" "$port"
+  if ! is_running "agent-$name"; then
+    tail -n 20 "$log" >&2 || true
+    die "$name exited during start-up (log: ${log#"$EDAOBS_ROOT"/})"
+  fi
 done

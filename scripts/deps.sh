@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything edaobs needs, idempotently: Debian packages, the Kafka broker jars, Jaeger v2,
-# the OpenTelemetry Collector, and a Python venv with the official OTLP protobuf bindings. Results
-# are cached under .stack/ keyed by version, so a second run only checks and takes seconds.
+# VictoriaLogs, the OpenTelemetry Collector, and a Python venv with the official OTLP protobuf
+# bindings. Results are cached under .stack/ keyed by version, so a second run only checks and
+# takes seconds.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DEBIAN_PACKAGES=(
@@ -89,6 +90,23 @@ install_jaeger() {
   rm -rf "$dir/src"
 }
 
+install_victorialogs() {
+  step "VictoriaLogs $VICTORIALOGS_VERSION"
+  if [[ -x "$VICTORIALOGS_BIN" ]]; then info "cached in ${VICTORIALOGS_BIN#"$EDAOBS_ROOT"/}"; return; fi
+  local dir src
+  dir="$(dirname "$VICTORIALOGS_BIN")"
+  mkdir -p "$dir"
+  info "downloading the module source"
+  src="$(go mod download -json "github.com/VictoriaMetrics/VictoriaLogs@$VICTORIALOGS_VERSION" | jq -r .Dir)"
+  [[ -d "$src" ]] || die "could not download github.com/VictoriaMetrics/VictoriaLogs@$VICTORIALOGS_VERSION"
+  info "compiling app/victoria-logs"
+  # Pure Go (no cgo) as upstream's release builds; the version string is what /metrics reports.
+  (cd "$src" && CGO_ENABLED=0 go_build_with_progress "victoria-logs" "$dir/build.log" \
+    go build -v -trimpath -ldflags="-s -w -X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=victoria-logs-$VICTORIALOGS_VERSION" \
+    -o "$VICTORIALOGS_BIN.tmp" ./app/victoria-logs)
+  mv "$VICTORIALOGS_BIN.tmp" "$VICTORIALOGS_BIN"
+}
+
 install_otelcol() {
   local bin dir builder
   bin="$(otelcol_bin)"
@@ -133,6 +151,7 @@ main() {
   require_toolchains
   install_kafka
   install_jaeger
+  install_victorialogs
   install_otelcol
   step "Dependencies ready in $((SECONDS - start))s"
 }

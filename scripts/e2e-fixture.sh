@@ -5,8 +5,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 marker="$RUN_DIR/started-by-e2e"
 case "${1:-}" in
   up)
-    if is_running kafka && is_running otelcol && is_running jaeger && is_running prometheus \
-      && is_running alertmanager; then
+    if is_running kafka && is_running otelcol && is_running jaeger && is_running victorialogs \
+      && is_running prometheus && is_running alertmanager; then
       step "Reusing the running stack (it stays up after the tests)"
     else
       mkdir -p "$RUN_DIR" && touch "$marker"

@@ -12,6 +12,7 @@ source "$EDAOBS_ROOT/scripts/versions.env"
 
 KAFKA_HOME="$STACK_DIR/kafka-$KAFKA_VERSION"
 JAEGER_BIN="$STACK_DIR/jaeger-$JAEGER_MODULE_VERSION/jaeger"
+VICTORIALOGS_BIN="$STACK_DIR/victorialogs-$VICTORIALOGS_VERSION/victoria-logs"
 OTELCOL_MANIFEST="$EDAOBS_ROOT/observability/otel-collector/builder-config.yaml"
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -49,11 +50,24 @@ http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
 
 pid_file() { printf '%s/%s.pid' "$PID_DIR" "$1"; }
 
-# is_running <name>: the recorded pid exists and is alive.
+# pid_alive <pid>: the process exists and has not exited. kill -0 also succeeds on a zombie (an
+# exited process its parent has not reaped yet: state Z, or X, in /proc/PID/stat), which is not
+# running and holds no port.
+pid_alive() {
+  local pid=$1 stat state
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [[ -d /proc/self ]] || { kill -0 "$pid" 2>/dev/null; return; }
+  stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || return 1
+  state="${stat##*) }"  # after the command name, which may itself hold spaces and parentheses
+  state="${state%% *}"
+  [[ -n "$state" && "$state" != Z && "$state" != X ]]
+}
+
+# is_running <name>: the recorded pid exists and is alive (not a zombie).
 is_running() {
   local f
   f="$(pid_file "$1")"
-  [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null
+  [[ -f "$f" ]] && pid_alive "$(cat "$f")"
 }
 
 # port_in_use <port>: something listens on 127.0.0.1:<port>.
@@ -75,11 +89,11 @@ stop_recorded() {
   f="$(pid_file "$name")"
   [[ -f "$f" ]] || return 0
   pid="$(cat "$f")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if pid_alive "$pid"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     local waited=0
-    while kill -0 "$pid" 2>/dev/null && ((waited < grace * 10)); do sleep 0.1; waited=$((waited + 1)); done
-    if kill -0 "$pid" 2>/dev/null; then
+    while pid_alive "$pid" && ((waited < grace * 10)); do sleep 0.1; waited=$((waited + 1)); done
+    if pid_alive "$pid"; then
       warn "$name (pid $pid) did not stop in ${grace}s; killing it"
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load test of the chain against the agent targets of DESIGN.md §7 (tests/load/chain_load.py).
+# Load test of the chain against the agent targets of docs/architecture.md §5 (tests/load/chain_load.py).
 # Brings the native stack up if it is not running and, in that case only, down afterwards.
 # Usage: scripts/load.sh [build-dir] [chain_load.py options...]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -1,13 +1,35 @@
 #!/usr/bin/env bash
-# Starts the native observability stack on 127.0.0.1: Kafka (KRaft), Jaeger v2, the Collector,
-# Prometheus and Alertmanager. Each process runs in the background with its pid recorded under
-# .run/pids/; a component that is already running is left alone, so running this twice is harmless.
+# Starts the native observability stack on 127.0.0.1: Kafka (KRaft), Jaeger v2, VictoriaLogs, the
+# Collector, Prometheus and Alertmanager. Each process runs in the background with its pid recorded
+# under .run/pids/; a component that is already running is left alone, so running this twice is
+# harmless.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 OBS="$EDAOBS_ROOT/observability"
 READY_TIMEOUT="${EDAOBS_READY_TIMEOUT:-120}"
+# Retention of each signal (docker-compose.yml has the same defaults).
+METRICS_RETENTION="${EDAOBS_METRICS_RETENTION:-30d}"   # Prometheus --storage.tsdb.retention.time
+export EDAOBS_TRACES_RETENTION="${EDAOBS_TRACES_RETENTION:-168h}"  # Jaeger Badger span TTL (7 d)
+LOGS_RETENTION="${EDAOBS_LOGS_RETENTION:-14d}"         # VictoriaLogs -retentionPeriod
 
 require() { [[ -e "$1" ]] || die "$2 is missing ($1); run 'make deps' first"; }
+
+# port_holder <port>: "pid N (command)" of the processes listening on the port, from /proc.
+port_holder() {
+  local hex inode fd found=()
+  hex="$(printf '%04X' "$1")"
+  for inode in $(awk -v p=":$hex" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null); do
+    for fd in /proc/[0-9]*/fd/*; do
+      if [[ "$(readlink "$fd" 2>/dev/null)" == "socket:[$inode]" ]]; then
+        local pid="${fd#/proc/}"
+        pid="${pid%%/*}"
+        found+=("pid $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120))")
+      fi
+    done
+  done
+  ((${#found[@]})) && printf '%s' "${found[*]}" || printf 'a process not visible to this user'
+}
 
 # start_component <name> <port> <readiness command...> -- <start command...>
 start_component() {
@@ -21,7 +43,7 @@ start_component() {
     info "$name already running (pid $(cat "$(pid_file "$name")"))"
   else
     if port_in_use "$port"; then
-      die "port $port is taken by a process edaobs did not start; stop it or run 'make stack-down'"
+      die "port $port is taken by $(port_holder "$port"), which edaobs did not start; stop it or run 'make stack-down'"
     fi
     info "starting $name (log: ${log#"$EDAOBS_ROOT"/})"
     start_bg "$name" "$log" "$@"
@@ -54,8 +76,18 @@ start_kafka() {
 
 start_jaeger() {
   require "$JAEGER_BIN" "Jaeger"
-  start_component jaeger 16686 http_ok http://127.0.0.1:16686/api/services -- \
+  mkdir -p "$RUN_DIR/jaeger/data"
+  JAEGER_DATA_DIR="$RUN_DIR/jaeger/data" JAEGER_UI_CONFIG="$OBS/jaeger/ui-config.json" \
+    start_component jaeger 16686 http_ok http://127.0.0.1:16686/api/services -- \
     "$JAEGER_BIN" --config "$OBS/jaeger/jaeger.yml"
+}
+
+start_victorialogs() {
+  require "$VICTORIALOGS_BIN" "VictoriaLogs"
+  mkdir -p "$RUN_DIR/victorialogs"
+  start_component victorialogs 9428 http_ok http://127.0.0.1:9428/health -- \
+    "$VICTORIALOGS_BIN" -httpListenAddr=127.0.0.1:9428 -storageDataPath="$RUN_DIR/victorialogs/data" \
+    -retentionPeriod="$LOGS_RETENTION"
 }
 
 start_otelcol() {
@@ -76,8 +108,8 @@ start_prometheus() {
   ln -sfn "$OBS/prometheus/targets/native" "$dir/targets/current"
   start_component prometheus 9090 http_ok http://127.0.0.1:9090/-/ready -- \
     prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
-    --web.listen-address=127.0.0.1:9090 --web.enable-lifecycle \
-    --enable-feature=exemplar-storage --storage.tsdb.retention.time=30d
+    --web.listen-address=127.0.0.1:9090 --web.enable-lifecycle --web.enable-admin-api \
+    --enable-feature=exemplar-storage --storage.tsdb.retention.time="$METRICS_RETENTION"
 }
 
 start_alertmanager() {
@@ -88,16 +120,23 @@ start_alertmanager() {
     --storage.path="$dir/data" --web.listen-address=127.0.0.1:9093 --cluster.listen-address=
 }
 
+COMPONENTS=(kafka jaeger victorialogs otelcol alertmanager prometheus)  # in start order
+
+# stack-up.sh [component...]: the whole stack, or only the named components (backup/restore
+# restart one at a time).
 main() {
-  local start=$SECONDS
+  local start=$SECONDS name
+  local wanted=("$@")
+  ((${#wanted[@]})) || wanted=("${COMPONENTS[@]}")
+  for name in "${wanted[@]}"; do
+    [[ " ${COMPONENTS[*]} " == *" $name "* ]] || die "unknown component '$name' (one of: ${COMPONENTS[*]})"
+  done
   mkdir -p "$LOG_DIR" "$PID_DIR"
-  step "Starting the native stack (state in ${RUN_DIR#"$EDAOBS_ROOT"/}/)"
-  start_kafka
-  start_jaeger
-  start_otelcol
-  start_alertmanager
-  start_prometheus
-  step "Stack ready in $((SECONDS - start))s"
+  step "Starting ${*:-the native stack} (state in ${RUN_DIR#"$EDAOBS_ROOT"/}/)"
+  for name in "${COMPONENTS[@]}"; do
+    if [[ " ${wanted[*]} " == *" $name "* ]]; then "start_$name"; fi
+  done
+  step "Ready in $((SECONDS - start))s"
 }
 
 main "$@"

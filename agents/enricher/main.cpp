@@ -3,18 +3,14 @@
 #include "edaobs/kafka/client/consumer.h"
 #include "edaobs/kafka/client/producer.h"
 #include "edaobs/kafka/logs/log_event_publisher.h"
-#include "edaobs/runtime/dead_letter.h"
 #include "edaobs/runtime/fault_injection.h"
 #include "edaobs/runtime/kafka_settings.h"
-#include "edaobs/runtime/processing_metrics.h"
 #include "edaobs/runtime/shutdown_signal.h"
 #include "edaobs/runtime/startup.h"
 #include "edaobs/telemetry/telemetry.h"
 #include "enrichment.h"
 
 using namespace edaobs;
-using Clock = std::chrono::steady_clock;
-
 int main(int argc, char** argv) try {
   runtime::ShutdownSignal shutdown;  // first: before any thread starts
 
@@ -24,6 +20,7 @@ int main(int argc, char** argv) try {
   const std::string input = settings.text("input-topic", "EDAOBS_INPUT_TOPIC", "events.raw", "topic to consume");
   const std::string output = settings.text("output-topic", "EDAOBS_OUTPUT_TOPIC", "events.enriched", "topic to republish to");
   const runtime::FaultSettings fault_settings = runtime::read_fault_settings(settings);
+  shutdown.set_deadline(runtime::read_shutdown_deadline(settings));
   if (settings.finish()) return runtime::print_usage(settings, "enricher");
 
   // --- wiring ------------------------------------------------------------------------------
@@ -37,34 +34,23 @@ int main(int argc, char** argv) try {
   telemetry.readiness().add_check("kafka", [&] { return consumer.connected() && producer.connected(); });
   runtime::FaultInjector faults(fault_settings);
   faults.register_admin_routes(telemetry.http());
-  runtime::ProcessingMetrics processing(telemetry.metrics());
 
   // --- the domain step ---------------------------------------------------------------------
-  auto enrich = [&](const kafka::ConsumedEvent& in, kafka::Completion done) {
-    const auto started = Clock::now();
-    const kafka::Event& event = in.event;
-    auto fail = [&](std::string_view reason, std::string_view detail) {
-      in.span.record_error(reason, detail);
-      processing.failed(event.type, event.source, reason, Clock::now() - started);
-      log.error("event rejected", {{"event_id", event.id}, {"event_type", event.type}, {"reason", reason}, {"detail", detail}});
-      (void)runtime::dead_letter(producer, in, reason, detail, done);
-    };
+  // Validate and enrich; the consumer dead-letters rejects, republishes the enriched event and
+  // records the processing metrics (success once the republished event is acknowledged).
+  auto enrich = [&](const kafka::ConsumedEvent& in) {
+    const auto started = std::chrono::steady_clock::now();
     faults.add_latency();
-    if (faults.should_fail()) return fail("injected", "fault injection: error rate");
-    auto result = enricher::enrich(event.data, "enricher@1.0.0");
-    if (auto* invalid = std::get_if<enricher::ValidationError>(&result)) return fail(invalid->reason, invalid->detail);
-
-    kafka::Event enriched = event;
+    if (faults.should_fail()) return kafka::Outcome::reject("injected", "fault injection: error rate");
+    auto result = enricher::enrich(in.event.data, "enricher@1.0.0");
+    if (auto* invalid = std::get_if<enricher::ValidationError>(&result)) return kafka::Outcome::reject(invalid->reason, invalid->detail);
+    kafka::Event enriched = in.event;
     enriched.data = faults.should_poison() ? "{poison" : std::get<std::string>(std::move(result));
-    // The input's offset is stored only once the enriched event is acknowledged.
-    auto sent = producer.send(output, enriched, [done](const kafka::DeliveryReport& report) mutable {
-      if (report.ok) done.done();
-    });
-    if (!sent) return fail(sent.error_type(), sent.message());
-    processing.succeeded(event.type, event.source, Clock::now() - started);
-    log.info("event enriched", {{"event_id", event.id}, {"event_type", event.type}, {"duration_ms", Clock::now() - started}});
+    log.info("event enriched", {{"event_id", enriched.id}, {"event_type", enriched.type}, {"duration_ms", std::chrono::steady_clock::now() - started}});
+    return kafka::Outcome::forward(output, std::move(enriched));
   };
 
+  const auto serving = telemetry.serve();  // last: stops before anything its routes and checks use
   log.info("enricher started", {{"input", input}, {"output", output}});
   while (!shutdown.requested()) consumer.poll(std::chrono::milliseconds(100), enrich);
   log.info("enricher stopping", {{"signal", shutdown.signal_number()}});

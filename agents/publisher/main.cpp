@@ -1,9 +1,9 @@
 // publisher — the start of the chain: publishes events at a steady rate and accepts events by
-// HTTP POST /events. A template for an agent that produces events.
-#include <atomic>
-
+// HTTP POST /events, answered only once the broker acknowledged them. A template for an agent
+// that produces events.
 #include "edaobs/kafka/client/producer.h"
 #include "edaobs/kafka/logs/log_event_publisher.h"
+#include "edaobs/runtime/event_ingest.h"
 #include "edaobs/runtime/kafka_settings.h"
 #include "edaobs/runtime/processing_metrics.h"
 #include "edaobs/runtime/shutdown_signal.h"
@@ -23,6 +23,8 @@ int main(int argc, char** argv) try {
   const std::string topic = settings.text("topic", "EDAOBS_OUTPUT_TOPIC", "events.raw", "topic to publish to");
   const double rate = settings.number("rate", "EDAOBS_RATE", 2, 0, 1e6, "synthetic events per second (0: only POSTed events)");
   const auto count = settings.integer("count", "EDAOBS_COUNT", 0, 0, INT64_MAX, "stop the synthetic stream after this many events (0: never)");
+  const runtime::IngestOptions ingest_options = runtime::read_ingest_options(settings, topic, kafka.producer);
+  shutdown.set_deadline(runtime::read_shutdown_deadline(settings));
   if (settings.finish()) return runtime::print_usage(settings, "publisher");
 
   // --- wiring ------------------------------------------------------------------------------
@@ -30,39 +32,35 @@ int main(int argc, char** argv) try {
   auto& log = telemetry.log();
   kafka::LogEventPublisher log_events(kafka.log_events, telemetry.metrics());
   log.set_forwarder(telemetry::LogLevel::kWarn, log_events.forwarder());
-  kafka::Producer producer(kafka.producer, telemetry.tracer(), telemetry.metrics(), log);
-  telemetry.readiness().add_check("kafka", [&] { return producer.connected(); });
   runtime::ProcessingMetrics processing(telemetry.metrics());
   publisher::EventFactory factory("/edaobs/publisher");
+  // Two producers: the synthetic stream may wait out an outage (the delivery timeout); a POSTed
+  // event gets its answer within the ingest timeout.
+  kafka::Producer producer(kafka.producer, telemetry.tracer(), telemetry.metrics(), log);
+  kafka::Producer ingest_producer(runtime::ingest_producer_options(kafka.producer, ingest_options.timeout),
+                                  telemetry.tracer(), telemetry.metrics(), log);
+  telemetry.readiness().add_check("kafka", [&] { return producer.connected() && ingest_producer.connected(); });
+  runtime::EventIngest ingest(ingest_producer, ingest_options, processing, log);
 
   // --- the domain step ---------------------------------------------------------------------
+  ingest.serve(telemetry.http(), "/events", [&](std::string_view body) { return factory.from_request(body); });
   auto publish = [&](const kafka::Event& event) {
     const auto started = Clock::now();
     // The delivery report runs with the send span active, so its log line carries the trace id.
-    auto status = producer.send(topic, event, [&log, id = event.id, type = event.type](const kafka::DeliveryReport& report) {
-      if (report.ok) log.info("event published", {{"event_id", id}, {"event_type", type}, {"partition", report.partition}, {"offset", report.offset}});
-      else log.error("event not delivered", {{"event_id", id}, {"event_type", type}, {"error", report.error_message}});
+    const auto status = producer.send(topic, event, [&, event, started](const kafka::DeliveryReport& report) {
+      if (report.ok) {
+        processing.succeeded(event.type, event.source, Clock::now() - started);
+        log.info("event published", {{"event_id", event.id}, {"event_type", event.type}, {"partition", report.partition}, {"offset", report.offset}});
+      } else {
+        processing.failed(event.type, event.source, report.error_type, Clock::now() - started);
+        log.error("event not delivered", {{"event_id", event.id}, {"event_type", event.type}, {"error", report.error_message}});
+      }
     });
-    if (!status) {
-      processing.failed(event.type, event.source, status.error_type(), Clock::now() - started);
-      log.error("publish failed", {{"event_id", event.id}, {"event_type", event.type}, {"error", status.message()}});
-      return status;
-    }
-    processing.succeeded(event.type, event.source, Clock::now() - started);
-    return status;
+    if (!status) processing.failed(event.type, event.source, status.error_type(), Clock::now() - started);
   };
-  telemetry.http().add_route("POST", "/events", [&](const telemetry::HttpRequest& request) {
-    auto made = factory.from_request(request.body);
-    if (auto* reason = std::get_if<std::string>(&made)) {
-      return telemetry::json_field_response(400, "error", *reason);
-    }
-    const auto& event = std::get<kafka::Event>(made);
-    auto status = publish(event);
-    if (!status) return telemetry::json_field_response(503, "error", status.error_type());
-    return telemetry::json_field_response(202, "id", event.id);
-  });
 
-  log.info("publisher started", {{"topic", topic}, {"rate", rate}});
+  const auto serving = telemetry.serve();  // last: stops before anything its routes and checks use
+  log.info("publisher started", {{"topic", topic}, {"rate", rate}, {"ingest_timeout_ms", ingest_options.timeout.count()}});
   const auto interval = rate > 0 ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate)) : Clock::duration::max();
   auto next = Clock::now();
   for (std::uint64_t n = 1; !shutdown.requested(); ++n) {
@@ -70,9 +68,11 @@ int main(int argc, char** argv) try {
     next += interval;
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now());
     if (wait.count() > 0 && shutdown.wait_for(wait)) break;
-    (void)publish(factory.synthetic(n));
+    publish(factory.synthetic(n));
   }
   log.info("publisher stopping", {{"signal", shutdown.signal_number()}});
+  ingest.stop();  // POSTs get 503 from here on; those already sent are answered as they complete
+  ingest_producer.flush(ingest_options.timeout);
   producer.flush(std::chrono::seconds(10));
   return 0;
 } catch (const std::exception& error) {

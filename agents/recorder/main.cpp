@@ -5,14 +5,11 @@
 #include "edaobs/kafka/envelope/rfc3339.h"
 #include "edaobs/kafka/logs/log_event_publisher.h"
 #include "edaobs/runtime/kafka_settings.h"
-#include "edaobs/runtime/processing_metrics.h"
 #include "edaobs/runtime/shutdown_signal.h"
 #include "edaobs/runtime/startup.h"
 #include "edaobs/telemetry/telemetry.h"
 
 using namespace edaobs;
-using Clock = std::chrono::steady_clock;
-
 int main(int argc, char** argv) try {
   runtime::ShutdownSignal shutdown;  // first: before any thread starts
 
@@ -20,6 +17,7 @@ int main(int argc, char** argv) try {
   runtime::Settings settings(argc, argv);
   runtime::KafkaSettings kafka = runtime::read_kafka_settings(settings, "recorder");
   const std::string input = settings.text("input-topic", "EDAOBS_INPUT_TOPIC", "events.enriched", "topic to consume");
+  shutdown.set_deadline(runtime::read_shutdown_deadline(settings));
   if (settings.finish()) return runtime::print_usage(settings, "recorder");
 
   // --- wiring ------------------------------------------------------------------------------
@@ -31,25 +29,22 @@ int main(int argc, char** argv) try {
   kafka.consumer.topics = {input};
   kafka::Consumer consumer(kafka.consumer, dead_letters, telemetry.tracer(), telemetry.metrics(), log);
   telemetry.readiness().add_check("kafka", [&] { return consumer.connected(); });
-  runtime::ProcessingMetrics processing(telemetry.metrics());
   auto& event_age = telemetry.metrics().histogram(
       "event_age_seconds", "End-to-end age of an event when recorded: now minus ce_time.",
       {"event_type"}, {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300});
 
   // --- the domain step ---------------------------------------------------------------------
-  auto record = [&](const kafka::ConsumedEvent& in, kafka::Completion done) {
-    const auto started = Clock::now();
-    const kafka::Event& event = in.event;
+  auto record = [&](const kafka::ConsumedEvent& in) {
     // decode() already checked ce_time, so it parses.
-    const auto created = kafka::parse_rfc3339(event.time).value_or(std::chrono::system_clock::now());
+    const auto created = kafka::parse_rfc3339(in.event.time).value_or(std::chrono::system_clock::now());
     const double age = std::chrono::duration<double>(std::chrono::system_clock::now() - created).count();
-    event_age.with({event.type}).observe(age);
+    event_age.with({in.event.type}).observe(age);
     in.span.set_attribute("event.age_ms", age * 1000.0);
-    processing.succeeded(event.type, event.source, Clock::now() - started);
-    log.info("event recorded", {{"event_id", event.id}, {"event_type", event.type}, {"age_ms", age * 1000.0}});
-    done.done();
+    log.info("event recorded", {{"event_id", in.event.id}, {"event_type", in.event.type}, {"age_ms", age * 1000.0}});
+    return kafka::Outcome::done();
   };
 
+  const auto serving = telemetry.serve();  // last: stops before anything its routes and checks use
   log.info("recorder started", {{"input", input}});
   while (!shutdown.requested()) consumer.poll(std::chrono::milliseconds(100), record);
   log.info("recorder stopping", {{"signal", shutdown.signal_number()}});

@@ -101,6 +101,11 @@ class Compose:
         return {k: str(v) for k, v in env.items()}
 
 
+# Services whose image has nothing to probe with (no shell, no HTTP client): each must say so in
+# docker-compose.yml, and whoever depends on it waits for it to start instead.
+NO_PROBE_IN_IMAGE = {"victorialogs"}
+
+
 def host_port(address):
     host, port = address.rsplit(":", 1)
     return host, int(port)
@@ -118,7 +123,7 @@ class ComposeCrosscheckTest(unittest.TestCase):
     # ---------------------------------------------------------------- structure
     def test_compose_spec_layout(self):
         self.assertNotIn("version", self.c.doc, "the compose spec has no top-level version key")
-        expected = {"kafka", "otel-collector", "jaeger", "prometheus", "alertmanager", "grafana",
+        expected = {"kafka", "otel-collector", "jaeger", "victorialogs", "prometheus", "alertmanager", "grafana",
                     "publisher", "enricher", "recorder"}
         self.assertLessEqual(expected, set(self.c.services))
 
@@ -131,7 +136,10 @@ class ComposeCrosscheckTest(unittest.TestCase):
 
     def test_every_service_has_a_healthcheck_and_dependencies_wait_for_it(self):
         for name, svc in self.c.services.items():
-            self.assertIn("test", svc.get("healthcheck", {}), f"{name}: no healthcheck")
+            if name in NO_PROBE_IN_IMAGE:
+                self.assertNotIn("healthcheck", svc, f"{name}: listed as unprobeable but has a healthcheck")
+            else:
+                self.assertIn("test", svc.get("healthcheck", {}), f"{name}: no healthcheck")
             deps = svc.get("depends_on", {})
             self.assertIsInstance(deps, dict, f"{name}: depends_on needs conditions")
             for dep, cond in deps.items():
@@ -141,6 +149,8 @@ class ComposeCrosscheckTest(unittest.TestCase):
 
     def test_healthchecks_probe_ports_the_service_serves(self):
         for name, svc in self.c.services.items():
+            if name in NO_PROBE_IN_IMAGE:
+                continue
             for url in re.findall(r"https?://[^\s'\"]+", " ".join(svc["healthcheck"]["test"])):
                 port = urlsplit(url).port
                 target = name
@@ -275,6 +285,37 @@ class ComposeCrosscheckTest(unittest.TestCase):
             self.assertTrue(any(p.endswith(f":{u.port}") for p in self.c.published("alertmanager")),
                             f"{url}: alertmanager does not publish the receiver's port")
 
+    def test_collector_exports_logs_to_victorialogs(self):
+        url = urlsplit(self.c.env("otel-collector")["VICTORIALOGS_URL"])
+        self.assertServesPort(url.hostname, url.port, "VICTORIALOGS_URL")
+        self.assertEqual(f"-httpListenAddr=:{url.port}", self.c.services["victorialogs"]["command"][0])
+
+    def test_jaeger_keeps_traces_on_a_volume_and_reads_its_ui_config(self):
+        env = self.c.env("jaeger")
+        data = env["JAEGER_DATA_DIR"]
+        volumes = [v for v in self.c.services["jaeger"]["volumes"] if not v.startswith("./")]
+        self.assertTrue(any(data == v.split(":")[1] or data.startswith(v.split(":")[1].rstrip("/") + "/") for v in volumes),
+                        f"JAEGER_DATA_DIR {data} is not on a named volume: traces would not survive a restart")
+        self.assertEqual("observability/jaeger/ui-config.json", self.c.mounted_source("jaeger", env["JAEGER_UI_CONFIG"]))
+
+    def test_grafana_preinstalls_every_data_source_plugin_pinned(self):
+        builtin = {"prometheus", "jaeger", "alertmanager"}
+        sources = load_yaml("observability", "grafana", "provisioning", "datasources", "datasources.yml")["datasources"]
+        plugins = {p.split("@")[0]: p.partition("@")[2]
+                   for p in self.c.env("grafana").get("GF_PLUGINS_PREINSTALL", "").split(",") if p}
+        for ds in sources:
+            if ds["type"] in builtin:
+                continue
+            self.assertIn(ds["type"], plugins, f"data source {ds['name']}: plugin {ds['type']} is not preinstalled")
+            self.assertRegex(plugins[ds["type"]], r"^\d+\.\d+\.\d+$", f"plugin {ds['type']} is not pinned")
+
+    def test_retention_defaults_match_the_native_stack(self):
+        stack_up = read("scripts", "stack-up.sh")
+        for var in ("EDAOBS_METRICS_RETENTION", "EDAOBS_TRACES_RETENTION", "EDAOBS_LOGS_RETENTION"):
+            native = re.search(rf"\$\{{{var}:-(\w+)\}}", stack_up).group(1)
+            compose = set(re.findall(rf"\$\{{{var}:-(\w+)\}}", read("docker-compose.yml")))
+            self.assertEqual({native}, compose, var)
+
     def test_kafka_overrides_only_the_container_specific_properties(self):
         props = dict(re.findall(r"^([\w.]+)=(.*)$", read("observability", "kafka", "server.properties"), re.M))
         self.assertEqual("observability/kafka", self.c.mounted_source("kafka", "/mnt/shared/config"))
@@ -312,6 +353,7 @@ class ComposeCrosscheckTest(unittest.TestCase):
         images = {n: s["image"] for n, s in self.c.services.items()}
         self.assertEqual(f"apache/kafka:{v['KAFKA_VERSION']}", images["kafka"])
         self.assertEqual(f"jaegertracing/jaeger:{v['JAEGER_RELEASE']}", images["jaeger"])
+        self.assertEqual(f"victoriametrics/victoria-logs:{v['VICTORIALOGS_VERSION']}", images["victorialogs"])
         manifest = load_yaml("observability", "otel-collector", "builder-config.yaml")
         self.assertEqual(v["OTELCOL_BUILDER_VERSION"], "v" + manifest["dist"]["version"])
         for kind in ("receivers", "processors", "exporters", "connectors", "extensions"):

@@ -74,10 +74,12 @@ class Linter:
             self.report("edaobs-dashboard-title", "the dashboard has no title")
         if d.get("editable", True):
             self.report("template-uneditable-rule", "dashboards provisioned from files should not be editable")
-        opts = (d.get("timepicker") or {}).get("time_options") or []
+        # Grafana's schema offers time ranges as timepicker.quick_ranges (time_options is gone).
+        ranges = (d.get("timepicker") or {}).get("quick_ranges") or []
+        opts = [r.get("from", "")[len("now-"):] for r in ranges if r.get("to") == "now" and r.get("from", "").startswith("now-")]
         missing = [o for o in REQUIRED_TIME_OPTIONS if o not in opts]
         if missing:
-            self.report("edaobs-time-options", f"timepicker.time_options lacks {missing}")
+            self.report("edaobs-time-options", f"timepicker.quick_ranges lacks now-{missing}")
         if not (d.get("timepicker") or {}).get("refresh_intervals"):
             self.report("edaobs-time-options", "timepicker.refresh_intervals is empty")
 
@@ -264,7 +266,7 @@ def lint_provisioning():
     with open(DATASOURCES, encoding="utf-8") as f:
         doc = yaml.safe_load(f)
     sources = {d["uid"]: d for d in doc.get("datasources", [])}
-    for uid, dtype in (("prometheus", "prometheus"), ("jaeger", "jaeger")):
+    for uid, dtype in (("prometheus", "prometheus"), ("jaeger", "jaeger"), ("victorialogs", "victoriametrics-logs-datasource")):
         if sources.get(uid, {}).get("type") != dtype:
             findings.append(f"datasources.yml: a {dtype} data source with uid '{uid}' is required")
     for dest in (sources.get("prometheus", {}).get("jsonData") or {}).get("exemplarTraceIdDestinations", []) or [{}]:
@@ -280,6 +282,11 @@ def lint_provisioning():
         errors = pq.promtool_invalid([expr.replace("$$__tags", 'service="x"')])
         if errors:
             findings.append(f"datasources.yml: tracesToMetrics query {q.get('name')!r} is not valid PromQL: {errors[0]}")
+    t2l = (sources.get("jaeger", {}).get("jsonData") or {}).get("tracesToLogsV2") or {}
+    if sources.get(t2l.get("datasourceUid"), {}).get("type") != "victoriametrics-logs-datasource":
+        findings.append("datasources.yml: Jaeger tracesToLogsV2 must point at the VictoriaLogs data source")
+    if "trace_id:" not in t2l.get("query", "") or "$${__trace.traceId}" not in t2l.get("query", ""):
+        findings.append("datasources.yml: the tracesToLogsV2 query must select trace_id:\"$${__trace.traceId}\"")
     return findings, set(sources)
 
 

@@ -86,7 +86,7 @@ class LintDashboardTest(unittest.TestCase):
         self.assertFinding("edaobs-layout", m)
 
     def test_missing_time_option(self):
-        self.assertFinding("edaobs-time-options", lambda d: d["timepicker"]["time_options"].remove("7d"))
+        self.assertFinding("edaobs-time-options", lambda d: d["timepicker"]["quick_ranges"].pop())
 
     def test_single_select_variable(self):
         def m(d):

@@ -32,6 +32,7 @@ class Chain:
         return os.path.join(self.logdir, f"{agent}.log")
 
     def start(self, wait_ready=True):
+        e2e.require_free_ports([self.ports[n] for n in self.agents], f"chain {self.tag}'s agents")
         # A metadata request for a missing topic creates it (the broker auto-creates topics);
         # consumers only get partitions, and become ready, once their input topic exists.
         for topic in (self.raw, self.enriched):

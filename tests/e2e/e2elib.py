@@ -16,6 +16,7 @@ OTLP_HTTP = "http://127.0.0.1:4318"
 JAEGER = "http://127.0.0.1:16686"
 PROMETHEUS = "http://127.0.0.1:9090"
 ALERTMANAGER = "http://127.0.0.1:9093"
+VICTORIALOGS = "http://127.0.0.1:9428"
 
 
 def http_json(url, body=None, headers=None, timeout=5.0):
@@ -86,6 +87,54 @@ def port_in_use(port):
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _listening_socket_inodes(port):
+    """Inodes of the TCP sockets listening on `port` (any address, IPv4 or IPv6)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                rows = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            cols = row.split()
+            # local_address is HEX_IP:HEX_PORT; state 0A is LISTEN.
+            if len(cols) > 9 and cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(cols[9])
+    return inodes
+
+
+def port_holder(port):
+    """Who listens on `port`: "pid N (command line)" for each process holding the socket, from
+    /proc; a plain note when the holder is not visible to this user."""
+    inodes = _listening_socket_inodes(port)
+    wanted = {f"socket:[{i}]" for i in inodes}
+    holders = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+            if not any(os.readlink(f"/proc/{pid}/fd/{fd}") in wanted for fd in fds):
+                continue
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = " ".join(f.read().decode(errors="replace").split("\0")).split()
+            cmd = " ".join(cmd)[:160]
+            holders.append(f"pid {pid} ({cmd or '?'})")
+        except OSError:
+            continue
+    if holders:
+        return ", ".join(holders)
+    return "a process not visible to this user" if inodes else "a process that is gone or not listening now"
+
+
+def require_free_ports(ports, why):
+    """The busy-port rule: a test that needs fixed ports fails (never skips) when one is taken,
+    naming what holds it, so a green run always means the test ran."""
+    busy = [f"{p} is held by {port_holder(p)}" for p in ports if port_in_use(p)]
+    if busy:
+        raise AssertionError(f"{why} needs free ports, but " + "; ".join(busy)
+                             + " (stop it, e.g. `make stack-down` for the demo's agents)")
+
+
 def metric_sum(url, name, **labels):
     """Sum of the samples of metric `name` on a /metrics page whose labels include `labels`."""
     import re
@@ -98,3 +147,31 @@ def metric_sum(url, name, **labels):
         if all(got.get(k) == v for k, v in labels.items()):
             total += float(m.group(4))
     return total
+
+
+def otlp_log_payload(service, trace_id, span_id, body, severity="INFO", severity_number=9, **fields):
+    """One OTLP/JSON log record, shaped like the agents' records: trace and span ids, the
+    service as a resource attribute, structured fields as attributes."""
+    return {"resourceLogs": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": service}}]},
+        "scopeLogs": [{"scope": {"name": "e2e"}, "logRecords": [{
+            "timeUnixNano": str(time.time_ns()), "severityText": severity, "severityNumber": severity_number,
+            "body": {"stringValue": body}, "traceId": trace_id, "spanId": span_id,
+            "attributes": [{"key": k, "value": {"stringValue": str(v)}} for k, v in fields.items()],
+        }]}],
+    }]}
+
+
+def post_otlp_log(service, trace_id, span_id, body, **fields):
+    http_json(f"{OTLP_HTTP}/v1/logs", body=otlp_log_payload(service, trace_id, span_id, body, **fields))
+
+
+def logsql(query, base=VICTORIALOGS, timeout=10.0):
+    """Runs a LogsQL query on VictoriaLogs' query API; the matching records as dicts."""
+    import urllib.parse
+    url = f"{base}/select/logsql/query?" + urllib.parse.urlencode({"query": query})
+    return [json.loads(line) for line in http_text(url, timeout=timeout).splitlines() if line.strip()]
+
+
+def logs_of_trace(trace_id):
+    return logsql(f'trace_id:"{trace_id}"')

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Load test of the chain against the agent targets of DESIGN.md §7, on the real broker and
+"""Load test of the chain against the agent targets of docs/architecture.md §5, on the real broker and
 Collector. Run by `make load` (which brings the native stack up and down around it).
 
 What it measures, each mode run `--rounds` times, interleaved so that machine noise falls on

@@ -51,14 +51,14 @@ TEST(BrokerOutage, StreamSurvivesBrokerDownAndUpExactlyOnce) {
   std::map<std::string, int> seen;
   std::map<std::int32_t, std::int64_t> last_number;  // per partition: order is kept
   bool in_order = true;
-  const EventHandler handler = [&](const ConsumedEvent& record, Completion completion) {
+  const EventHandler handler = [&](const ConsumedEvent& record) {
     ++seen[record.event.id];
     const std::int64_t number = std::stoll(record.event.id.substr(4));
     if (last_number.contains(record.partition) && number <= last_number[record.partition]) {
       in_order = false;
     }
     last_number[record.partition] = number;
-    completion.done();
+    return Outcome::done();
   };
   std::size_t total = 0;
   ASSERT_TRUE(poll_until(consumer, handler, [&] {

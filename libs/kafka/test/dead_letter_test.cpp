@@ -31,9 +31,9 @@ TEST(DeadLetter, PoisonRecordsGoToTheDlqAndProcessingContinues) {
     Consumer consumer(consumer_options(cluster, "orders-group", {"orders"}), producer,
                       telemetry.tracer, telemetry.registry, telemetry.logger);
     std::vector<PollResult> results;
-    const EventHandler handler = [&](const ConsumedEvent& record, Completion completion) {
+    const EventHandler handler = [&](const ConsumedEvent& record) {
       handled.push_back(record.event.id);
-      completion.done();
+      return Outcome::done();
     };
     ASSERT_TRUE(wait_until([&] {
       const PollResult result = consumer.poll(50ms, handler);

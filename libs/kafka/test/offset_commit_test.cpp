@@ -35,17 +35,15 @@ TEST_F(OffsetCommitTest, UnhandledRecordIsNotCommittedAndIsConsumedAgainAfterACr
   std::map<std::int64_t, Completion> held;
   {
     auto first = consumer();
-    const EventHandler handler = [&](const ConsumedEvent& record, Completion completion) {
-      if (record.offset == 5) {
-        held.emplace(record.offset, std::move(completion));  // still being worked on
-      } else {
-        completion.done();
-      }
+    const EventHandler handler = [&](const ConsumedEvent& record) {
+      if (record.offset != 5) return Outcome::done();
+      held.emplace(record.offset, record.completion);  // still being worked on
+      return Outcome::deferred();
     };
     std::size_t seen = 0;
-    const EventHandler counting = [&](const ConsumedEvent& record, Completion completion) {
+    const EventHandler counting = [&](const ConsumedEvent& record) {
       ++seen;
-      handler(record, std::move(completion));
+      return handler(record);
     };
     ASSERT_TRUE(poll_until(*first, counting, [&] { return seen == 10; }));
     // Everything before the unhandled record is committed, nothing after it.
@@ -62,9 +60,9 @@ TEST_F(OffsetCommitTest, UnhandledRecordIsNotCommittedAndIsConsumedAgainAfterACr
   auto second = consumer();
   EXPECT_EQ(second->committed_offset("work", 0, 5s), 5);
   std::vector<std::int64_t> offsets;
-  const EventHandler handler = [&](const ConsumedEvent& record, Completion completion) {
+  const EventHandler handler = [&](const ConsumedEvent& record) {
     offsets.push_back(record.offset);
-    completion.done();
+    return Outcome::done();
   };
   ASSERT_TRUE(poll_until(*second, handler, [&] { return offsets.size() == 5; }));
   EXPECT_EQ(offsets, (std::vector<std::int64_t>{5, 6, 7, 8, 9}));
@@ -78,8 +76,9 @@ TEST_F(OffsetCommitTest, OutOfOrderCompletionsStoreInOrder) {
   {
     auto first = consumer();
     std::vector<Completion> held;
-    const EventHandler handler = [&](const ConsumedEvent&, Completion completion) {
-      held.push_back(std::move(completion));
+    const EventHandler handler = [&](const ConsumedEvent& record) {
+      held.push_back(record.completion);
+      return Outcome::deferred();
     };
     ASSERT_TRUE(poll_until(*first, handler, [&] { return held.size() == 3; }));
     held[2].done();
@@ -93,9 +92,10 @@ TEST_F(OffsetCommitTest, OutOfOrderCompletionsStoreInOrder) {
 
   std::vector<Completion> held;
   std::vector<std::int64_t> offsets;
-  const EventHandler handler = [&](const ConsumedEvent& record, Completion completion) {
+  const EventHandler handler = [&](const ConsumedEvent& record) {
     offsets.push_back(record.offset);
-    held.push_back(std::move(completion));
+    held.push_back(record.completion);
+    return Outcome::deferred();
   };
   ASSERT_TRUE(poll_until(*second, handler, [&] { return held.size() == 3; }));
   EXPECT_EQ(offsets, (std::vector<std::int64_t>{0, 1, 2}));
@@ -115,8 +115,9 @@ TEST_F(OffsetCommitTest, RevokeWaitsForInFlightRecordsAndCommitsThem) {
   {
     auto first = consumer();
     std::vector<Completion> held;
-    const EventHandler handler = [&](const ConsumedEvent&, Completion completion) {
-      held.push_back(std::move(completion));
+    const EventHandler handler = [&](const ConsumedEvent& record) {
+      held.push_back(record.completion);
+      return Outcome::deferred();
     };
     ASSERT_TRUE(poll_until(*first, handler, [&] { return held.size() == 3; }));
     // The work finishes only once the revoke has started draining.

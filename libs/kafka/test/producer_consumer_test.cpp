@@ -17,12 +17,12 @@ struct Received {
   std::vector<telemetry::SpanContext> active_contexts;
 
   EventHandler handler() {
-    return [this](const ConsumedEvent& record, Completion completion) {
+    return [this](const ConsumedEvent& record) {
       const std::lock_guard lock(mutex);
       events.push_back(record.event);
       offsets.push_back(record.offset);
       active_contexts.push_back(telemetry::active_span_context());
-      completion.done();
+      return Outcome::done();
     };
   }
   std::size_t size() {
@@ -234,9 +234,10 @@ TEST(ProducerConsumer, ConsumerLagIsExposedPerPartition) {
                     telemetry.registry, telemetry.logger);
   // Handle only the first 4 records; later ones stay unhandled, so the committed offset is 4.
   std::size_t seen = 0;
-  const EventHandler handler = [&](const ConsumedEvent& record, Completion completion) {
+  const EventHandler handler = [&](const ConsumedEvent& record) {
     ++seen;
-    if (record.offset < 4) completion.done();
+    // Records from offset 4 on are deferred and never completed: they stay unhandled.
+    return record.offset < 4 ? Outcome::done() : Outcome::deferred();
   };
   ASSERT_TRUE(poll_until(consumer, handler, [&] {
     return telemetry.metric(R"(kafka_consumer_lag{topic="orders",partition="0"})") == 6;

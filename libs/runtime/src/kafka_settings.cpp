@@ -21,11 +21,29 @@ KafkaSettings read_kafka_settings(Settings& settings, const std::string& service
   kafka.producer.delivery_timeout = settings.millis(
       "delivery-timeout", "EDAOBS_DELIVERY_TIMEOUT", std::chrono::seconds(30),
       "how long a record may wait for the broker before its delivery fails");
+  if (kafka.producer.delivery_timeout.count() == 0) {
+    // librdkafka reads message.timeout.ms=0 as "retry forever": nothing would ever fail.
+    throw ConfigError(
+        "setting --delivery-timeout (EDAOBS_DELIVERY_TIMEOUT): '0' would let a record wait for "
+        "the broker forever; give a bound, e.g. 30s");
+  }
   kafka.log_events.brokers = brokers;
   kafka.log_events.client_id = service + "-log-events";
   kafka.log_events.source = service;
   kafka.log_events.topic = settings.text("log-events-topic", "EDAOBS_LOG_EVENTS_TOPIC",
                                          "observability.logs", "topic for WARN/ERROR log events");
+  kafka.consumer.commit_interval = settings.millis(
+      "commit-interval", "EDAOBS_COMMIT_INTERVAL", std::chrono::seconds(1),
+      "how often handled offsets are committed; after a crash about this much input is consumed "
+      "again (the duplicates' bound)");
+  const std::string instance_id = settings.text(
+      "group-instance-id", "KAFKA_GROUP_INSTANCE_ID", "",
+      "static group membership: a restarted instance with the same id gets its partitions back "
+      "at once, without waiting for the session timeout (unique per running instance)");
+  if (!instance_id.empty()) kafka.consumer.properties.push_back({"group.instance.id", instance_id});
+  // A revoke waits as long as an output may still be delivered, so the partition is not handed
+  // over while the republished event of one of its records can still land.
+  kafka.consumer.drain_timeout = kafka.producer.delivery_timeout + std::chrono::seconds(2);
   return kafka;
 }
 

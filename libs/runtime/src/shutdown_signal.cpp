@@ -1,10 +1,36 @@
 #include "edaobs/runtime/shutdown_signal.h"
 
 #include <pthread.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <ctime>
 #include <system_error>
 
 namespace edaobs::runtime {
+namespace {
+
+// One JSON line straight to fd 2, then the process ends without unwinding: whatever holds up
+// the orderly stop (a lock, a blocked write) must not hold up this either.
+[[noreturn]] void end_now(int status, const char* why) noexcept {
+  char line[256];
+  const int n = std::snprintf(line, sizeof line,
+                              R"({"level":"error","msg":"%s","exit_status":%d})" "\n", why, status);
+  if (n > 0) {
+    const ssize_t ignored = ::write(STDERR_FILENO, line, static_cast<std::size_t>(n));
+    static_cast<void>(ignored);
+  }
+  ::_exit(status);
+}
+
+timespec to_timespec(std::chrono::nanoseconds left) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left);
+  return {static_cast<std::time_t>(seconds.count()),
+          static_cast<long>((left - seconds).count())};
+}
+
+}  // namespace
 
 ShutdownSignal::ShutdownSignal() {
   sigemptyset(&signals_);
@@ -19,22 +45,48 @@ ShutdownSignal::ShutdownSignal() {
     int received = 0;
     while (sigwait(&signals_, &received) == 0) {
       if (received == SIGUSR2) {
-        if (requested()) return;
+        if (finished_) return;
         continue;
       }
       signal_.store(received);
       request();
+      watch_the_stop();
       return;
     }
   });
 }
 
-ShutdownSignal::~ShutdownSignal() {
-  if (waiter_.joinable()) {
-    if (signal_.load() == 0) {
-      request();
-      pthread_kill(waiter_.native_handle(), SIGUSR2);
+void ShutdownSignal::watch_the_stop() {
+  const auto limit = std::chrono::milliseconds(deadline_ms_.load());
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!finished_) {
+    int received = 0;
+    if (limit.count() <= 0) {
+      if (sigwait(&signals_, &received) != 0) return;
+    } else {
+      const auto left = deadline - std::chrono::steady_clock::now();
+      if (left <= std::chrono::nanoseconds::zero()) {
+        end_now(124, "shutdown deadline passed before the orderly stop finished; exiting now");
+      }
+      const timespec wait = to_timespec(left);
+      received = sigtimedwait(&signals_, nullptr, &wait);
+      if (received < 0) {
+        if (errno == EAGAIN) continue;  // the deadline: checked at the top
+        if (errno == EINTR) continue;
+        return;
+      }
     }
+    if (received == SIGINT || received == SIGTERM) {
+      end_now(128 + received, "second stop signal during the orderly stop; exiting now");
+    }
+  }
+}
+
+ShutdownSignal::~ShutdownSignal() {
+  finished_ = true;
+  if (waiter_.joinable()) {
+    request();
+    pthread_kill(waiter_.native_handle(), SIGUSR2);
     waiter_.join();
   }
 }
@@ -55,6 +107,12 @@ bool ShutdownSignal::wait_for(std::chrono::milliseconds timeout) {
 void ShutdownSignal::wait() {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [this] { return requested(); });
+}
+
+std::chrono::milliseconds read_shutdown_deadline(Settings& settings) {
+  return settings.millis("shutdown-timeout", "EDAOBS_SHUTDOWN_TIMEOUT", std::chrono::seconds(25),
+                         "after SIGTERM, how long the orderly stop may take before the agent "
+                         "exits anyway (0: no limit)");
 }
 
 }  // namespace edaobs::runtime

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdlib>
+#include <thread>
 
 using edaobs::runtime::ShutdownSignal;
 using namespace std::chrono_literals;
@@ -23,4 +25,51 @@ TEST(ShutdownSignal, InternalRequestWakesWaitersAndDestructsCleanly) {
   requester.join();
   EXPECT_TRUE(shutdown.requested());
   EXPECT_EQ(0, shutdown.signal_number());
+}
+
+// The orderly stop is bounded: a process stuck after SIGTERM ends at the deadline, and a second
+// signal ends it at once. Death tests: each runs in a child process.
+class ShutdownSignalBound : public ::testing::Test {
+ protected:
+  void SetUp() override { GTEST_FLAG_SET(death_test_style, "threadsafe"); }
+};
+
+TEST_F(ShutdownSignalBound, AStuckStopEndsAtTheDeadline) {
+  EXPECT_EXIT(
+      {
+        ShutdownSignal shutdown;
+        shutdown.set_deadline(200ms);
+        ::kill(::getpid(), SIGTERM);
+        shutdown.wait();
+        std::this_thread::sleep_for(30s);  // stuck: e.g. a consumer close against a dead broker
+        std::_Exit(0);
+      },
+      ::testing::ExitedWithCode(124), "shutdown deadline passed");
+}
+
+TEST_F(ShutdownSignalBound, ASecondSignalEndsTheStopAtOnce) {
+  EXPECT_EXIT(
+      {
+        ShutdownSignal shutdown;  // no deadline: only the second signal ends it
+        ::kill(::getpid(), SIGTERM);
+        shutdown.wait();
+        ::kill(::getpid(), SIGINT);
+        std::this_thread::sleep_for(30s);
+        std::_Exit(0);
+      },
+      ::testing::ExitedWithCode(128 + SIGINT), "second stop signal");
+}
+
+TEST_F(ShutdownSignalBound, AStopThatFinishesInTimeExitsNormally) {
+  EXPECT_EXIT(
+      {
+        {
+          ShutdownSignal shutdown;
+          shutdown.set_deadline(5s);
+          ::kill(::getpid(), SIGTERM);
+          shutdown.wait();
+        }
+        std::_Exit(7);
+      },
+      ::testing::ExitedWithCode(7), "");
 }

@@ -1,4 +1,4 @@
-// Cost of a log call on the caller's thread (DESIGN.md §7: async log call <= 250 ns p50).
+// Cost of a log call on the caller's thread (docs/architecture.md §5: async log call <= 250 ns p50).
 // Lines go to /dev/null through the real file writer, so the worker does real write(2)s.
 //
 // The producer is paced: every kPaceEvery calls the timer pauses until the queue is empty, so

@@ -1,4 +1,4 @@
-// Tracing hot paths. Targets (DESIGN.md §7): sampled span start+end with 6 attributes ≤ 300 ns,
+// Tracing hot paths. Targets (docs/architecture.md §5): sampled span start+end with 6 attributes ≤ 300 ns,
 // unsampled ≤ 20 ns, traceparent inject ≤ 60 ns, extract+validate ≤ 100 ns.
 //
 // Spans go through the real batch processor into an exporter that discards, so the figures

@@ -92,16 +92,32 @@ Telemetry::Telemetry(TelemetryOptions options, std::unique_ptr<SpanExporter> exp
   register_process_metrics(*registry_);
   register_self_metrics();
   http_ = std::make_unique<HttpServer>(options_.http, *registry_, *readiness_);
-  http_->start();
 }
 
 Telemetry::~Telemetry() { shutdown(); }
 
+Serving::~Serving() {
+  if (telemetry_ != nullptr) telemetry_->stop_serving();
+}
+
+Serving Telemetry::serve() {
+  http_->start();
+  return Serving(*this);
+}
+
+void Telemetry::stop_serving() noexcept {
+  try {
+    http_->stop();
+  } catch (...) {
+    // Stopping is best effort: it runs from destructors.
+  }
+}
+
 void Telemetry::shutdown() noexcept {
   if (shut_down_) return;
   shut_down_ = true;
+  stop_serving();
   try {
-    http_->stop();
     if (!tracing_->shutdown(options_.shutdown_timeout)) {
       logger_->warn("span export did not finish before the shutdown timeout",
                     {{"timeout_ms", options_.shutdown_timeout}});

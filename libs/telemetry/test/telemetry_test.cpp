@@ -52,6 +52,7 @@ TEST(Telemetry, ServesMetricsWithServiceLabelAndSelfMetrics) {
   et::Telemetry telemetry(test_options(writer), std::make_unique<et::InMemorySpanExporter>(store));
   telemetry.metrics().counter("work_done_total", "Work done.").with({}).inc();
   { auto span = telemetry.tracer().start_span("unit of work"); }
+  const auto serving = telemetry.serve();
 
   auto [status, body] = http_get(telemetry.http().port(), "/metrics");
   EXPECT_EQ(200u, status);
@@ -68,10 +69,28 @@ TEST(Telemetry, ReadinessFollowsRegisteredChecks) {
   et::Telemetry telemetry(test_options(writer),
                           std::make_unique<et::InMemorySpanExporter>(std::make_shared<et::InMemorySpanStore>()));
   std::atomic<bool> connected{false};
+  const auto serving = telemetry.serve();
+  EXPECT_EQ(503u, http_get(telemetry.http().port(), "/ready").first) << "no check yet: not ready";
   telemetry.readiness().add_check("broker_connected", [&] { return connected.load(); });
   EXPECT_EQ(503u, http_get(telemetry.http().port(), "/ready").first);
   connected = true;
   EXPECT_EQ(200u, http_get(telemetry.http().port(), "/ready").first);
+}
+
+TEST(Telemetry, EndpointsServeOnlyWhileTheServingHandleLives) {
+  auto writer = std::make_shared<et::MemoryLogWriter>();
+  et::Telemetry telemetry(test_options(writer),
+                          std::make_unique<et::InMemorySpanExporter>(std::make_shared<et::InMemorySpanStore>()));
+  EXPECT_EQ(telemetry.http().port(), 0) << "nothing is bound before serve()";
+  std::uint16_t port = 0;
+  {
+    const auto serving = telemetry.serve();
+    port = telemetry.http().port();
+    ASSERT_NE(port, 0);
+    EXPECT_EQ(200u, http_get(port, "/health").first);
+  }
+  // The handle is gone while the Telemetry (and what its checks would call) still lives.
+  EXPECT_THROW(http_get(port, "/health"), boost::system::system_error);
 }
 
 TEST(Telemetry, ShutdownExportsQueuedSpansAndFlushesLogsThenStopsEndpoints) {
@@ -80,6 +99,7 @@ TEST(Telemetry, ShutdownExportsQueuedSpansAndFlushesLogsThenStopsEndpoints) {
   std::uint16_t port = 0;
   {
     et::Telemetry telemetry(test_options(writer), std::make_unique<et::InMemorySpanExporter>(store));
+    const auto serving = telemetry.serve();
     port = telemetry.http().port();
     for (int i = 0; i < 10; ++i) {
       auto span = telemetry.tracer().start_span("queued");

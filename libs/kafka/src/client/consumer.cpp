@@ -5,9 +5,11 @@
 
 #include "client/client_events.h"
 #include "client/consumer_lag.h"
+#include "client/dead_letter_writer.h"
 #include "client/messaging_metrics.h"
 #include "client/offset_tracker.h"
 #include "client/rdkafka_config.h"
+#include "client/resending_sender.h"
 #include "client/span_attributes.h"
 #include "edaobs/kafka/common/config_error.h"
 #include "edaobs/kafka/envelope/header_carrier.h"
@@ -35,6 +37,14 @@ std::string_view bytes_of(const void* data, std::size_t size) {
   return data != nullptr ? std::string_view(static_cast<const char*>(data), size) : std::string_view();
 }
 
+// A throwing handler is called this many times in all before its record is dead-lettered: a
+// transient fault gets another chance, a deterministic one cannot stall the partition.
+constexpr int kHandlerAttempts = 3;
+
+std::string_view or_unknown(std::string_view label) {
+  return label.empty() ? std::string_view("unknown") : label;
+}
+
 }  // namespace
 
 struct Consumer::Metrics {
@@ -43,11 +53,9 @@ struct Consumer::Metrics {
             "message_broker_consume_duration_seconds",
             "Time from fetching a record to the end of its handling.", {"topic"},
             detail::broker_latency_buckets())),
-        event_errors(detail::event_errors(registry)),
         connection_errors(detail::connection_errors(registry)) {}
 
   telemetry::Family<telemetry::Histogram>& consume_duration;
-  telemetry::Family<telemetry::Counter>& event_errors;
   telemetry::Counter& connection_errors;
 };
 
@@ -63,11 +71,11 @@ class RebalanceHandler final : public RdKafka::RebalanceCb {
     const PartitionList list = to_list(partitions);
     if (code == RdKafka::ERR__ASSIGN_PARTITIONS) {
       owner_.on_assign(list);
-      if (cooperative) {
-        report(std::unique_ptr<RdKafka::Error>(consumer->incremental_assign(partitions)));
-      } else {
-        report(consumer->assign(partitions));
-      }
+      // Readiness counts the partitions only once the assignment really took effect.
+      const bool assigned =
+          cooperative ? report(std::unique_ptr<RdKafka::Error>(consumer->incremental_assign(partitions)))
+                      : report(consumer->assign(partitions));
+      if (assigned) owner_.assigned_.fetch_add(list.size(), std::memory_order_relaxed);
       return;
     }
     if (code != RdKafka::ERR__REVOKE_PARTITIONS) {
@@ -83,13 +91,15 @@ class RebalanceHandler final : public RdKafka::RebalanceCb {
   }
 
  private:
-  void report(RdKafka::ErrorCode code) {
-    if (code != RdKafka::ERR_NO_ERROR) {
-      logger_.error("kafka (un)assign failed", {{"error", error_name(code)}});
-    }
+  bool report(RdKafka::ErrorCode code) {
+    if (code == RdKafka::ERR_NO_ERROR) return true;
+    logger_.error("kafka (un)assign failed", {{"error", error_name(code)}});
+    return false;
   }
-  void report(const std::unique_ptr<RdKafka::Error>& error) {
-    if (error) logger_.error("kafka incremental (un)assign failed", {{"error", error->name()}});
+  bool report(const std::unique_ptr<RdKafka::Error>& error) {
+    if (!error) return true;
+    logger_.error("kafka incremental (un)assign failed", {{"error", error->name()}});
+    return false;
   }
 
   Consumer& owner_;
@@ -98,14 +108,17 @@ class RebalanceHandler final : public RdKafka::RebalanceCb {
 
 }  // namespace detail
 
-Consumer::Consumer(ConsumerOptions options, Producer& dead_letters, telemetry::Tracer& tracer,
+Consumer::Consumer(ConsumerOptions options, Producer& producer, telemetry::Tracer& tracer,
                    telemetry::Registry& registry, telemetry::Logger& logger)
     : options_(std::move(options)),
       decode_options_{options_.max_message_bytes, options_.data_shape},
-      dead_letters_(dead_letters),
       tracer_(tracer),
       logger_(logger),
       metrics_(std::make_unique<Metrics>(registry)),
+      processing_(registry),
+      sender_(std::make_shared<detail::ResendingSender>(producer, registry, logger)),
+      dead_letters_(std::make_unique<detail::DeadLetterWriter>(options_.dlq_suffix, sender_,
+                                                               registry, logger)),
       lag_(std::make_shared<detail::ConsumerLag>()),
       tracker_(std::make_unique<detail::OffsetTracker>()),
       events_(std::make_unique<detail::ClientEvents>(
@@ -150,6 +163,7 @@ Consumer::~Consumer() { close(); }
 PollResult Consumer::poll(std::chrono::milliseconds timeout, const EventHandler& handler) noexcept {
   if (closed_) return PollResult::kClosed;
   try {
+    sender_->resend_due();
     store_ready_offsets();
     const std::unique_ptr<RdKafka::Message> message(
         consumer_->consume(static_cast<int>(timeout.count())));
@@ -222,31 +236,30 @@ PollResult Consumer::dispatch(RdKafka::Message& message, const EventHandler& han
   }
 
   Completion completion = tracker_->begin(topic, partition, offset);
+  const detail::OriginalRecord original{topic, partition, offset, view.key, view.value,
+                                        header_views_};
   PollResult result = PollResult::kHandled;
   {
     const telemetry::SpanScope scope(span);
     if (!decoded) {
-      span.record_error(to_string(decoded.error().code), decoded.error().detail);
-      result = dead_letter(message, decoded.error(), std::move(completion))
-                   ? PollResult::kDeadLettered
-                   : PollResult::kError;
+      const DecodeError& error = decoded.error();
+      const std::string_view type = or_unknown(error.event_type);
+      span.record_error(to_string(error.code), error.detail);
+      processing_.failed(type, or_unknown(error.source), to_string(error.code),
+                         std::chrono::steady_clock::now() - received, span.context());
+      dead_letters_->send(original, error.reason(), error.detail, type, std::move(completion));
+      result = PollResult::kDeadLettered;
     } else {
       std::optional<std::chrono::system_clock::time_point> timestamp;
       if (const RdKafka::MessageTimestamp ts = message.timestamp();
           ts.type != RdKafka::MessageTimestamp::MSG_TIMESTAMP_NOT_AVAILABLE) {
         timestamp = std::chrono::system_clock::time_point(std::chrono::milliseconds(ts.timestamp));
       }
-      const ConsumedEvent record{*decoded, topic, partition, offset, timestamp, span};
-      try {
-        handler(record, std::move(completion));
-      } catch (const std::exception& error) {
-        // The record stays unhandled (not stored): it is consumed again after a restart.
-        span.record_error("handler_exception", error.what());
-        logger_.error("event handler threw", {{"event_id", decoded->id},
-                                              {"event_type", decoded->type},
-                                              {"detail", error.what()}});
-        result = PollResult::kError;
-      }
+      detail::CompletionAccess::arm(completion, processing_.success(decoded->type, decoded->source),
+                                    received, span.context());
+      const ConsumedEvent record{*decoded, topic, partition, offset, timestamp, span,
+                                 std::move(completion)};
+      result = carry_out(run_handler(handler, record), record, original, received);
     }
   }
   metrics_->consume_duration.with({topic}).observe(
@@ -255,57 +268,59 @@ PollResult Consumer::dispatch(RdKafka::Message& message, const EventHandler& han
   return result;
 }
 
-bool Consumer::dead_letter(RdKafka::Message& message, const DecodeError& error,
-                           Completion completion) {
-  const std::string_view topic = topic_of(message);
-  EncodedRecord letter;
-  if (message.key_pointer() != nullptr) {
-    letter.key = std::string(bytes_of(message.key_pointer(), message.key_len()));
-  }
-  letter.value = std::string(bytes_of(message.payload(), message.len()));
-  letter.headers.reserve(header_views_.size() + 6);
-  for (const auto& header : header_views_) {
-    letter.headers.push_back({std::string(header.key), std::string(header.value)});
-    // The producer replaces traceparent with the dead letter's own send span; keep the original.
-    if (header.key == header_names::kTraceparent) {
-      letter.headers.push_back({"dlq_original_traceparent", std::string(header.value)});
+Outcome Consumer::run_handler(const EventHandler& handler, const ConsumedEvent& record) {
+  std::string failure;
+  for (int attempt = 1; attempt <= kHandlerAttempts; ++attempt) {
+    try {
+      return handler(record);
+    } catch (const std::exception& error) {
+      failure = error.what();
+    } catch (...) {
+      failure = "unknown exception";
     }
   }
-  const std::string reason = error.reason();
-  letter.headers.push_back({"dlq_reason", reason});
-  if (!error.detail.empty()) letter.headers.push_back({"dlq_detail", error.detail});
-  letter.headers.push_back({"dlq_original_topic", std::string(topic)});
-  letter.headers.push_back({"dlq_original_partition", std::to_string(message.partition())});
-  letter.headers.push_back({"dlq_original_offset", std::to_string(message.offset())});
+  logger_.error("event handler threw; the record is dead-lettered",
+                {{"event_id", record.event.id}, {"event_type", record.event.type},
+                 {"attempts", kHandlerAttempts}, {"detail", failure}});
+  return Outcome::reject("handler_exception", failure);
+}
 
-  const std::string_view event_type =
-      error.event_type.empty() ? std::string_view("unknown") : std::string_view(error.event_type);
-  const std::string_view source =
-      error.source.empty() ? std::string_view("unknown") : std::string_view(error.source);
-  metrics_->event_errors.with({event_type, source, to_string(error.code)}).inc();
-  logger_.warn("invalid event sent to the dead-letter topic",
-               {{"reason", reason}, {"detail", error.detail}, {"topic", topic},
-                {"partition", message.partition()}, {"offset", message.offset()},
-                {"event_type", event_type}});
-
-  std::string dlq_topic(topic);
-  dlq_topic += options_.dlq_suffix;
-  // The offset is stored only once the dead letter is safely in the DLQ topic.
-  const SendStatus status = dead_letters_.send_record(
-      dlq_topic, std::move(letter),
-      [completion, &logger = logger_, dlq_topic](const DeliveryReport& report) mutable {
-        if (report.ok) {
+PollResult Consumer::carry_out(Outcome outcome, const ConsumedEvent& record,
+                               const detail::OriginalRecord& original,
+                               std::chrono::steady_clock::time_point received) {
+  Completion completion = record.completion;
+  auto forward = [&](std::string topic, auto payload) {
+    auto output = std::make_shared<detail::OutputSend>();
+    output->topic = std::move(topic);
+    output->payload = std::move(payload);
+    output->parent = record.span.context();
+    output->on_acknowledged = [completion](const DeliveryReport&) mutable { completion.done(); };
+    sender_->send(std::move(output));
+    return PollResult::kHandled;
+  };
+  return std::visit(
+      [&](auto& decision) -> PollResult {
+        using Decision = std::decay_t<decltype(decision)>;
+        if constexpr (std::is_same_v<Decision, Outcome::Done>) {
           completion.done();
+          return PollResult::kHandled;
+        } else if constexpr (std::is_same_v<Decision, Outcome::Reject>) {
+          detail::CompletionAccess::disarm(completion);
+          record.span.record_error(decision.reason, decision.detail);
+          processing_.failed(record.event.type, record.event.source, decision.reason,
+                             std::chrono::steady_clock::now() - received, record.span.context());
+          dead_letters_->send(original, decision.reason, decision.detail, record.event.type,
+                              std::move(completion));
+          return PollResult::kDeadLettered;
+        } else if constexpr (std::is_same_v<Decision, Outcome::Forward>) {
+          return forward(std::move(decision.topic), std::move(decision.event));
+        } else if constexpr (std::is_same_v<Decision, Outcome::ForwardRecord>) {
+          return forward(std::move(decision.topic), std::move(decision.record));
         } else {
-          logger.error("dead letter not delivered; the record stays unstored",
-                       {{"topic", dlq_topic}, {"error", report.error_type}});
+          return PollResult::kHandled;  // deferred: the handler holds the completion
         }
-      });
-  if (!status) {
-    logger_.error("dead letter not enqueued; the record stays unstored",
-                  {{"topic", dlq_topic}, {"error", status.error_type()}});
-  }
-  return status.ok();
+      },
+      outcome.decision());
 }
 
 void Consumer::store_ready_offsets() {
@@ -330,7 +345,6 @@ void Consumer::on_assign(const std::vector<std::pair<std::string, std::int32_t>>
     tracker_->assign(topic, partition);
     lag_->assign(topic, partition);
   }
-  assigned_.fetch_add(partitions.size(), std::memory_order_relaxed);
   logger_.info("kafka partitions assigned",
                {{"group", options_.group_id}, {"partitions", partitions.size()}});
 }
@@ -341,7 +355,14 @@ void Consumer::on_revoke(const std::vector<std::pair<std::string, std::int32_t>>
   logger_.info("kafka partitions revoking; draining in-flight records",
                {{"group", options_.group_id}, {"partitions", partitions.size()},
                 {"in_flight", tracker_->pending()}, {"lost", lost}});
-  if (!tracker_->wait_idle(partitions, deadline)) {
+  // Outputs waiting for a retry are re-sent while we wait: they are what the drain waits for.
+  bool idle = false;
+  while (!idle && std::chrono::steady_clock::now() < deadline) {
+    idle = tracker_->wait_idle(
+        partitions, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
+    if (!idle) sender_->resend_due();
+  }
+  if (!idle) {
     logger_.warn("in-flight records not finished before their partitions were revoked",
                  {{"group", options_.group_id}, {"in_flight", tracker_->pending()}});
   }
@@ -374,13 +395,15 @@ void Consumer::close() noexcept {
   } catch (...) {
     logger_.error("kafka consumer close failed");
   }
+  sender_->clear();
   tracker_->clear();
   lag_->clear();
   assigned_.store(0, std::memory_order_relaxed);
 }
 
 bool Consumer::connected() const noexcept {
-  return !closed_ && events_->broker_up() && assigned_.load(std::memory_order_relaxed) > 0;
+  return !closed_ && events_->broker_up() && assigned_.load(std::memory_order_relaxed) > 0 &&
+         sender_->stalled() == 0;
 }
 
 std::size_t Consumer::assigned_partitions() const noexcept {

@@ -1,5 +1,5 @@
 #pragma once
-// Metric names and buckets the producer and consumer share (DESIGN.md §5).
+// Metric names and buckets the producer and consumer share (docs/architecture.md §4.4).
 #include <string_view>
 #include <vector>
 

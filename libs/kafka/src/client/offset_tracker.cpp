@@ -6,11 +6,14 @@ namespace edaobs::kafka {
 
 void Completion::done() noexcept {
   if (!state_) return;
+  std::optional<ProcessingMetrics::Success> success;
   {
     const std::lock_guard lock(state_->mutex);
     if (state_->finished) return;
     state_->finished = true;
+    success = state_->success;
   }
+  if (success) success->record(std::chrono::steady_clock::now() - state_->started, state_->exemplar);
   state_->track->finish(state_->offset, true);
 }
 

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "edaobs/kafka/client/completion.h"
+#include "edaobs/kafka/client/processing_metrics.h"
+#include "edaobs/telemetry/trace/span_context.h"
 
 namespace edaobs::kafka::detail {
 
@@ -61,6 +63,28 @@ struct CompletionState {
   std::int64_t offset;
   std::mutex mutex;
   bool finished = false;
+  // Recorded by done() unless disarmed (a rejected record counts as failed instead).
+  std::optional<ProcessingMetrics::Success> success;
+  std::chrono::steady_clock::time_point started;
+  telemetry::SpanContext exemplar;
+};
+
+// The consumer's side door into a Completion: what done() records.
+struct CompletionAccess {
+  static void arm(Completion& completion, ProcessingMetrics::Success success,
+                  std::chrono::steady_clock::time_point started,
+                  const telemetry::SpanContext& exemplar) {
+    if (!completion.state_) return;
+    const std::lock_guard lock(completion.state_->mutex);
+    completion.state_->success = success;
+    completion.state_->started = started;
+    completion.state_->exemplar = exemplar;
+  }
+  static void disarm(Completion& completion) {
+    if (!completion.state_) return;
+    const std::lock_guard lock(completion.state_->mutex);
+    completion.state_->success.reset();
+  }
 };
 
 struct ReadyOffset {

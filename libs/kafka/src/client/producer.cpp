@@ -74,6 +74,7 @@ class DeliveryDispatcher final : public RdKafka::DeliveryReportCb {
     if (!report.ok) {
       report.error_type = error_name(message.err());
       report.error_message = message.errstr();
+      report.possibly_persisted = message.status() != RdKafka::Message::MSG_STATUS_NOT_PERSISTED;
     }
     report.topic = pending->topic;
     report.partition = message.partition();

@@ -22,12 +22,15 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
-#include <shared_mutex>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
+#include <variant>
 
-#include "edaobs/telemetry/logs/json_escape.h"
+#include "http/beast_messages.h"
+#include "http/builtin_endpoints.h"
+#include "http/pending_reply.h"
+#include "http/route_table.h"
 
 namespace edaobs::telemetry {
 
@@ -40,17 +43,26 @@ namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kHeaderLimit = 16 * 1024;
-constexpr std::string_view kBuiltinPaths[] = {"/metrics", "/health", "/ready"};
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    return lower(x) == lower(y);
-  });
-}
+using detail::BeastRequest;
+using detail::BeastResponse;
+using detail::PendingReply;
 
 HttpResponse json_error(unsigned status, std::string_view message) {
   return json_field_response(status, "error", message);
+}
+
+HttpResponse unavailable(std::string_view message) {
+  HttpResponse reply = json_error(503, message);
+  reply.headers.emplace_back("Retry-After", "1");
+  return reply;
+}
+
+// Compared in milliseconds: the default timeout (milliseconds::max) overflows the clock's unit.
+std::chrono::steady_clock::time_point deadline_after(std::chrono::milliseconds timeout) {
+  using Clock = std::chrono::steady_clock;
+  const auto now = Clock::now();
+  const auto room = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::time_point::max() - now);
+  return timeout >= room ? Clock::time_point::max() : now + timeout;
 }
 
 tcp::endpoint resolve_endpoint(const std::string& address, std::uint16_t port) {
@@ -66,49 +78,20 @@ tcp::endpoint resolve_endpoint(const std::string& address, std::uint16_t port) {
 
 }  // namespace
 
-HttpResponse json_field_response(unsigned status, std::string_view key, std::string_view value) {
-  std::string body = "{";
-  append_json_string(body, key);
-  body += ':';
-  append_json_string(body, value);
-  body += '}';
-  return HttpResponse{status, "application/json", std::move(body), {}};
-}
-
-std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
-  for (const auto& [key, value] : headers) {
-    if (iequals(key, name)) return value;
-  }
-  return std::nullopt;
-}
-
 class HttpServer::Impl {
  public:
   Impl(HttpServerOptions options, Registry& registry, Readiness& readiness)
-      : options_(std::move(options)), registry_(registry), readiness_(readiness) {
+      : options_(std::move(options)),
+        registry_(registry),
+        readiness_(readiness),
+        pending_(options_.max_pending_replies) {
     options_.io_threads = std::max(1U, options_.io_threads);
   }
 
   ~Impl() { stop(); }
 
-  void add_route(std::string method, std::string path, HttpHandler handler) {
-    if (!handler) throw std::invalid_argument("add_route: empty handler for " + path);
-    if (path.empty() || path.front() != '/') {
-      throw std::invalid_argument("add_route: path must start with '/': " + path);
-    }
-    if (std::find(std::begin(kBuiltinPaths), std::end(kBuiltinPaths), path) !=
-        std::end(kBuiltinPaths)) {
-      throw std::invalid_argument("add_route: " + path + " is a built-in endpoint");
-    }
-    std::transform(method.begin(), method.end(), method.begin(), [](char c) {
-      return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c;
-    });
-    auto shared = std::make_shared<const HttpHandler>(std::move(handler));
-    std::unique_lock lock(routes_mutex_);
-    auto& methods = routes_[path];
-    if (!methods.emplace(method, std::move(shared)).second) {
-      throw std::invalid_argument("add_route: " + method + " " + path + " is already routed");
-    }
+  void add_route(std::string method, std::string path, detail::Route route) {
+    routes_.add(std::move(method), std::move(path), std::move(route));
   }
 
   void start() {
@@ -158,7 +141,11 @@ class HttpServer::Impl {
       });
       for (const auto& [key, weak] : sessions_) {
         if (auto session = weak.lock()) {
-          asio::post(session->stream.get_executor(), [session] { session->stream.close(); });
+          asio::post(session->stream.get_executor(), [session] {
+            // A session waiting for a deferred answer wakes, answers 503 and closes itself.
+            if (session->awaiting_reply) session->reply_timer.cancel();
+            else session->stream.close();
+          });
         }
       }
       // Every coroutine ends once its socket is closed; wait for that, but not forever.
@@ -168,6 +155,8 @@ class HttpServer::Impl {
     io_->stop();  // whatever is still pending (a stuck handler's peers) is abandoned
     for (auto& thread : threads_) thread.join();
     threads_.clear();
+    // Responders may outlive the server; from here on they must not post to this io_context.
+    pending_.disconnect_all();
     acceptor_.reset();
     acceptor_strand_.reset();
     io_.reset();  // destroys abandoned coroutine frames and their sockets
@@ -180,8 +169,18 @@ class HttpServer::Impl {
 
  private:
   struct Session {
-    explicit Session(tcp::socket socket) : stream(std::move(socket)) {}
+    explicit Session(tcp::socket socket)
+        : stream(std::move(socket)), reply_timer(stream.get_executor()) {}
     beast::tcp_stream stream;
+    // A deferred request waits on it; cancelling it wakes the session to look again.
+    asio::steady_timer reply_timer;
+    bool awaiting_reply = false;  // touched on the session's strand only
+  };
+
+  // What dispatch() found: an answer now, or a deferred route to call.
+  struct DeferredCall {
+    std::shared_ptr<const detail::Route> route;
+    HttpRequest request;
   };
 
   // Removes the session from the live set however its coroutine ends, even when the frame is
@@ -239,7 +238,7 @@ class HttpServer::Impl {
   asio::awaitable<void> serve(std::shared_ptr<Session> session) {
     SessionRegistration registration(*this, session.get());
     try {
-      co_await serve_requests(*session);
+      co_await serve_requests(session);
     } catch (...) {  // a broken connection must not take the io thread down
     }
     beast::error_code ignored;
@@ -247,7 +246,8 @@ class HttpServer::Impl {
     session->stream.close();
   }
 
-  asio::awaitable<void> serve_requests(Session& session) {
+  asio::awaitable<void> serve_requests(const std::shared_ptr<Session>& shared) {
+    Session& session = *shared;
     beast::flat_buffer buffer;
     for (;;) {
       http::request_parser<http::string_body> parser;
@@ -257,21 +257,20 @@ class HttpServer::Impl {
       auto [read_error, read_bytes] =
           co_await http::async_read(session.stream, buffer, parser, kUseTuple);
       if (read_error) {
-        std::optional<HttpResponse> reply;
-        if (read_error == http::error::body_limit) {
-          reply = json_error(413, "request body too large");
-        } else if (read_error == http::error::header_limit) {
-          reply = json_error(431, "request header fields too large");
-        } else if (read_error.category() == http::make_error_code(http::error::bad_target).category() &&
-                   read_error != http::error::end_of_stream &&
-                   read_error != http::error::partial_message) {
-          reply = json_error(400, "malformed request");
-        }
+        std::optional<HttpResponse> reply = detail::reply_to_read_error(read_error);
         if (reply) co_await write_final(session, parser.get().version(), std::move(*reply));
         co_return;
       }
-      http::request<http::string_body> request = parser.release();
-      http::response<http::string_body> response = to_beast(request.version(), dispatch(request));
+      BeastRequest request = parser.release();
+      auto routed = dispatch(request);
+      // Not a conditional expression: GCC 12 miscompiles co_await inside one.
+      HttpResponse reply;
+      if (auto* deferred = std::get_if<DeferredCall>(&routed)) {
+        reply = co_await answer_later(shared, std::move(*deferred));
+      } else {
+        reply = std::get<HttpResponse>(std::move(routed));
+      }
+      BeastResponse response = detail::to_beast(request.version(), std::move(reply));
       response.keep_alive(request.keep_alive() && !stopping_flag());
       session.stream.expires_after(options_.idle_timeout);
       auto [write_error, written] = co_await http::async_write(session.stream, response, kUseTuple);
@@ -282,8 +281,7 @@ class HttpServer::Impl {
   // Sends an error reply, then keeps reading (and discarding) briefly so the client sees the
   // reply rather than a reset caused by closing with its unread request bytes in our buffer.
   asio::awaitable<void> write_final(Session& session, unsigned version, HttpResponse reply) {
-    http::response<http::string_body> response = to_beast(version == 0 ? 11 : version,
-                                                          std::move(reply));
+    BeastResponse response = detail::to_beast(version == 0 ? 11 : version, std::move(reply));
     response.keep_alive(false);
     session.stream.expires_after(options_.idle_timeout);
     auto [write_error, written] = co_await http::async_write(session.stream, response, kUseTuple);
@@ -303,70 +301,57 @@ class HttpServer::Impl {
     return stopping_;
   }
 
-  static http::response<http::string_body> to_beast(unsigned version, HttpResponse reply) {
-    http::response<http::string_body> response{static_cast<http::status>(reply.status), version};
-    response.set(http::field::server, "edaobs");
-    if (!reply.content_type.empty()) response.set(http::field::content_type, reply.content_type);
-    for (const auto& [name, value] : reply.headers) response.set(name, value);
-    response.body() = std::move(reply.body);
-    response.prepare_payload();
-    return response;
-  }
-
-  HttpResponse dispatch(http::request<http::string_body>& request) {
+  std::variant<HttpResponse, DeferredCall> dispatch(BeastRequest& request) {
     const std::string_view target = request.target();
     const std::string_view path = target.substr(0, target.find('?'));
-    const std::string_view method = request.method_string();
     try {
-      if (path == "/metrics" || path == "/health" || path == "/ready") {
-        if (request.method() != http::verb::get) {
-          HttpResponse reply = json_error(405, "method not allowed");
-          reply.headers.emplace_back("Allow", "GET");
-          return reply;
-        }
-        if (path == "/metrics") {
-          const ExpositionFormat format = negotiate(request[http::field::accept]);
-          return HttpResponse{200, std::string(content_type(format)), registry_.render(format), {}};
-        }
-        if (path == "/health") return HttpResponse{200, "application/json", R"({"status":"ok"})", {}};
-        const ReadinessReport report = readiness_.evaluate();
-        return HttpResponse{report.ready ? 200U : 503U, "application/json", report.to_json(), {}};
-      }
-      std::shared_ptr<const HttpHandler> handler;
-      std::string allowed;
-      {
-        std::shared_lock lock(routes_mutex_);
-        const auto route = routes_.find(path);
-        if (route == routes_.end()) return json_error(404, "not found");
-        if (const auto it = route->second.find(method); it != route->second.end()) {
-          handler = it->second;
-        } else {
-          for (const auto& entry : route->second) {
-            if (!allowed.empty()) allowed += ", ";
-            allowed += entry.first;
-          }
-        }
-      }
-      if (!handler) {
+      if (detail::RouteTable::builtin(path)) return detail::serve_builtin(request, path, registry_, readiness_);
+      detail::RouteLookup found = routes_.find(request.method_string(), path);
+      if (!found.route) {
+        if (!found.path_known) return json_error(404, "not found");
         HttpResponse reply = json_error(405, "method not allowed");
-        reply.headers.emplace_back("Allow", std::move(allowed));
+        reply.headers.emplace_back("Allow", std::move(found.allowed));
         return reply;
       }
-      HttpRequest converted;
-      converted.method = std::string(method);
-      converted.target = std::string(target);
-      converted.path = std::string(path);
-      if (const auto q = target.find('?'); q != std::string_view::npos) {
-        converted.query = std::string(target.substr(q + 1));
-      }
-      for (const auto& field : request) {
-        converted.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-      }
-      converted.body = std::move(request.body());
-      return (*handler)(converted);
+      HttpRequest converted = detail::from_beast(request);
+      if (found.route->deferred) return DeferredCall{std::move(found.route), std::move(converted)};
+      return found.route->handler(converted);
     } catch (...) {
       return json_error(500, "internal error");
     }
+  }
+
+  // Calls a deferred route's handler and waits, without holding the io thread, until its
+  // answer arrives, the route's reply timeout passes or the server stops.
+  asio::awaitable<HttpResponse> answer_later(const std::shared_ptr<Session>& session,
+                                             DeferredCall call) {
+    const std::weak_ptr<Session> weak = session;
+    auto wake = [weak, executor = session->stream.get_executor()] {
+      asio::post(executor, [weak] {
+        if (auto alive = weak.lock()) alive->reply_timer.cancel();
+      });
+    };
+    const detail::PendingReplies::Admission admission(
+        pending_, std::make_shared<PendingReply>(std::move(wake)));
+    const std::shared_ptr<PendingReply>& reply = admission.reply();
+    if (!reply) co_return unavailable("too many requests waiting for an answer");
+    if (stopping_flag()) co_return unavailable("server stopping");
+    try {
+      call.route->deferred(call.request, HttpResponder(reply));
+    } catch (...) {
+      reply->complete(json_error(500, "internal error"));
+    }
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point deadline = deadline_after(call.route->options.reply_timeout);
+    session->awaiting_reply = true;
+    session->reply_timer.expires_at(deadline);
+    // Wake-ups may be stale (meant for an earlier request of this connection): look again.
+    while (!reply->settled() && !stopping_flag() && Clock::now() < deadline) {
+      co_await session->reply_timer.async_wait(kUseTuple);
+    }
+    session->awaiting_reply = false;
+    co_return reply->settle(stopping_flag() ? unavailable("server stopping")
+                                            : call.route->options.timeout_reply);
   }
 
   HttpServerOptions options_;
@@ -387,10 +372,9 @@ class HttpServer::Impl {
   bool stopping_ = false;
   bool accepting_ = false;
 
-  std::shared_mutex routes_mutex_;
-  std::map<std::string, std::map<std::string, std::shared_ptr<const HttpHandler>, std::less<>>,
-           std::less<>>
-      routes_;
+  detail::PendingReplies pending_;
+
+  detail::RouteTable routes_;
 };
 
 HttpServer::HttpServer(HttpServerOptions options, Registry& registry, Readiness& readiness)
@@ -399,7 +383,13 @@ HttpServer::HttpServer(HttpServerOptions options, Registry& registry, Readiness&
 HttpServer::~HttpServer() = default;
 
 void HttpServer::add_route(std::string method, std::string path, HttpHandler handler) {
-  impl_->add_route(std::move(method), std::move(path), std::move(handler));
+  impl_->add_route(std::move(method), std::move(path), detail::Route{std::move(handler), {}, {}});
+}
+
+void HttpServer::add_deferred_route(std::string method, std::string path,
+                                    DeferredHttpHandler handler, DeferredRouteOptions options) {
+  impl_->add_route(std::move(method), std::move(path),
+                   detail::Route{{}, std::move(handler), std::move(options)});
 }
 
 void HttpServer::start() { impl_->start(); }

@@ -40,6 +40,7 @@ ReadinessReport Readiness::evaluate() const {
     checks = checks_;
   }
   ReadinessReport report;
+  report.ready = !checks.empty();
   report.checks.reserve(checks.size());
   for (const auto& [name, check] : checks) {
     ReadinessCheckResult result{name, false, {}};

@@ -5,12 +5,19 @@
 // queued and flushes the log, in that order, within a bounded time.
 //
 //   Telemetry telemetry(TelemetryOptions::from_env("enricher", "1.0.0", 8081));
+//   ... wiring: clients, readiness checks, routes ...
+//   const auto serving = telemetry.serve();  // last object of main(): destroyed first
 //   Span span = telemetry.tracer().start_span("work");
 //   telemetry.log().info("done", {{"event_id", id}});
+//
+// The endpoints answer only while the Serving handle lives. Made after the wiring and declared
+// last, it stops the server before anything a readiness check, a route or a metric callback
+// calls is destroyed; until then, during a drain, /metrics keeps answering.
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "edaobs/telemetry/http/http_server.h"
 #include "edaobs/telemetry/http/readiness.h"
@@ -40,9 +47,25 @@ struct TelemetryOptions {
                                                  std::uint16_t http_port);
 };
 
+class Telemetry;
+
+// RAII: the HTTP endpoints serve while it lives (Telemetry::serve()).
+class [[nodiscard]] Serving {
+ public:
+  explicit Serving(Telemetry& telemetry) noexcept : telemetry_(&telemetry) {}
+  ~Serving();
+  Serving(Serving&& other) noexcept : telemetry_(std::exchange(other.telemetry_, nullptr)) {}
+  Serving& operator=(Serving&&) = delete;
+  Serving(const Serving&) = delete;
+  Serving& operator=(const Serving&) = delete;
+
+ private:
+  Telemetry* telemetry_;
+};
+
 class Telemetry {
  public:
-  // Starts the HTTP endpoints. Throws on bad options or when the port cannot be bound.
+  // Throws on bad options. The endpoints do not serve until serve().
   explicit Telemetry(TelemetryOptions options);
   // Same, exporting spans with `exporter` instead of OTLP/HTTP (tests).
   Telemetry(TelemetryOptions options, std::unique_ptr<SpanExporter> exporter);
@@ -59,6 +82,12 @@ class Telemetry {
   [[nodiscard]] HttpServer& http() noexcept { return *http_; }
   [[nodiscard]] TracerProvider& tracing() noexcept { return *tracing_; }
   [[nodiscard]] const TelemetryOptions& options() const noexcept { return options_; }
+
+  // Binds and starts the HTTP endpoints; they stop when the handle is destroyed. Throws
+  // std::system_error when the address cannot be bound, std::logic_error when already serving.
+  [[nodiscard]] Serving serve();
+  // Stops the endpoints (idempotent); ~Serving and shutdown() call it.
+  void stop_serving() noexcept;
 
   // Stops the endpoints, exports queued spans, flushes logs. Idempotent; the destructor calls it.
   void shutdown() noexcept;

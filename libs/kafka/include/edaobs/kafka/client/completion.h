@@ -13,6 +13,7 @@ namespace edaobs::kafka {
 
 namespace detail {
 struct CompletionState;
+struct CompletionAccess;
 }  // namespace detail
 
 class Completion {
@@ -21,12 +22,14 @@ class Completion {
   explicit Completion(std::shared_ptr<detail::CompletionState> state) noexcept
       : state_(std::move(state)) {}
 
-  // The record is fully handled (for a republishing agent: its output was acknowledged).
+  // The record is fully handled (for a republishing agent: its output was acknowledged). The
+  // consumer's success metrics for the record are recorded now.
   void done() noexcept;
   // True until done() was called on some copy.
   [[nodiscard]] bool pending() const noexcept;
 
  private:
+  friend struct detail::CompletionAccess;
   std::shared_ptr<detail::CompletionState> state_;
 };
 

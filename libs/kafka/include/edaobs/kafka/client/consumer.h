@@ -16,12 +16,21 @@
 // Per record: a CONSUMER span "process <topic>", the child of the producer's context carried in
 // the headers (or, with link_mode, a new trace linking to it; a missing or invalid traceparent
 // starts a new trace), active while the handler runs; message_broker_consume_duration_seconds
-// {topic} (fetched -> handler returned). A record that fails decoding goes to
-// `<topic><dlq_suffix>` with its key, value and original headers plus dlq_reason, dlq_detail,
-// dlq_original_topic, dlq_original_partition, dlq_original_offset (and
-// dlq_original_traceparent), event_errors_total{event_type,source,error} rises, and its offset
-// is stored once the dead letter is acknowledged. Consumer lag per partition (from librdkafka
-// statistics) is exposed as kafka_consumer_lag{topic,partition}.
+// {topic} (fetched -> handler returned). The handler returns an Outcome (outcome.h) and the
+// consumer carries it out and records the processing metrics (processing_metrics.h):
+//   done       -> complete now: events_processed_total{success="true"};
+//   reject     -> dead-lettered, success="false" and event_errors_total{error=<reason>};
+//   forward    -> republished; success="true" once the broker acknowledged it; a failed send is
+//                 retried with backoff and the offset held back (never dead-lettered);
+//   deferred   -> the handler completes the record's Completion itself.
+// A handler that throws is called again (3 attempts in all), then the record is dead-lettered
+// with reason `handler_exception`. A record that fails decoding counts as failed processing
+// (error = the decode reason) and is dead-lettered. Dead letters: `<topic><dlq_suffix>` with
+// the original key, value and headers plus dlq_reason, dlq_detail (truncated),
+// dlq_original_topic/partition/offset and dlq_original_traceparent; dlq_events_total
+// {topic,reason} counts them when acknowledged; the record's offset is stored only then.
+// Consumer lag per partition (from librdkafka statistics) is kafka_consumer_lag{topic,partition};
+// retried outputs are kafka_output_retries_total{topic} and kafka_output_stalled.
 //
 // Threading: poll() and close() are called from one thread; Completion::done() from any.
 // Completions for in-flight records must come from other threads (e.g. a producer's delivery
@@ -38,6 +47,8 @@
 
 #include "edaobs/kafka/client/completion.h"
 #include "edaobs/kafka/client/options.h"
+#include "edaobs/kafka/client/outcome.h"
+#include "edaobs/kafka/client/processing_metrics.h"
 #include "edaobs/kafka/client/producer.h"
 #include "edaobs/kafka/envelope/event.h"
 #include "edaobs/telemetry/logs/logger.h"
@@ -56,6 +67,9 @@ class ClientEvents;
 class OffsetTracker;
 class RebalanceHandler;
 class ConsumerLag;
+class DeadLetterWriter;
+class ResendingSender;
+struct OriginalRecord;
 }  // namespace detail
 
 // A decoded record, valid during the handler call (copy what must outlive it).
@@ -66,29 +80,32 @@ struct ConsumedEvent {
   std::int64_t offset;
   // Kafka record timestamp (producer create time unless the topic uses log-append time).
   std::optional<std::chrono::system_clock::time_point> timestamp;
-  // The record's process span, active on this thread during the call: add attributes, or
-  // record_error() when handling fails.
+  // The record's process span, active on this thread during the call: add attributes.
   telemetry::Span& span;
+  // For Outcome::deferred() only: take a copy and call done() once the record is handled (from
+  // any thread). A deferred record whose every copy is dropped without done() stays unhandled:
+  // it and the rest of its partition are consumed again after a restart or rebalance.
+  Completion completion;
 };
 
-// Call completion.done() once the record is fully handled, now or later from another thread.
-using EventHandler = std::function<void(const ConsumedEvent& record, Completion completion)>;
+// The domain step: decides what becomes of one record (outcome.h).
+using EventHandler = std::function<Outcome(const ConsumedEvent& record)>;
 
 enum class PollResult {
   kIdle,          // nothing arrived within the timeout
-  kHandled,       // a record was decoded and passed to the handler
-  kDeadLettered,  // a record failed decoding and was enqueued for the DLQ
-  kError,         // a consumer error (logged), the handler threw, or the dead letter could not
-                  // be enqueued (the record is left unhandled)
+  kHandled,       // a record was decoded and its outcome carried out (done, forward, deferred)
+  kDeadLettered,  // a record failed decoding, was rejected, or its handler kept throwing:
+                  // its dead letter is on the way
+  kError,         // a consumer error (logged)
   kClosed,        // close() was called
 };
 
 class Consumer {
  public:
-  // Subscribes to options.topics. `dead_letters` sends invalid records to the DLQ and must
+  // Subscribes to options.topics. `producer` sends forwarded events and dead letters and must
   // outlive the consumer. Throws ConfigError when librdkafka rejects the configuration or the
   // subscription (group.id and topics are required).
-  Consumer(ConsumerOptions options, Producer& dead_letters, telemetry::Tracer& tracer,
+  Consumer(ConsumerOptions options, Producer& producer, telemetry::Tracer& tracer,
            telemetry::Registry& registry, telemetry::Logger& logger);
   // close().
   ~Consumer();
@@ -103,7 +120,8 @@ class Consumer {
   // Idempotent.
   void close() noexcept;
 
-  // Readiness: a broker connection is up and at least one partition is assigned.
+  // Readiness: a broker connection is up, at least one partition is assigned, and no output
+  // waits for a retry.
   [[nodiscard]] bool connected() const noexcept;
   [[nodiscard]] std::size_t assigned_partitions() const noexcept;
   // Records handed to handlers whose completion is still outstanding.
@@ -119,18 +137,22 @@ class Consumer {
   friend class detail::RebalanceHandler;
 
   PollResult dispatch(RdKafka::Message& message, const EventHandler& handler);
-  // False when the dead letter could not even be enqueued (the record stays unstored).
-  bool dead_letter(RdKafka::Message& message, const DecodeError& error, Completion completion);
+  Outcome run_handler(const EventHandler& handler, const ConsumedEvent& record);
+  PollResult carry_out(Outcome outcome, const ConsumedEvent& record,
+                       const detail::OriginalRecord& original,
+                       std::chrono::steady_clock::time_point received);
   void store_ready_offsets();
   void on_assign(const std::vector<std::pair<std::string, std::int32_t>>& partitions);
   void on_revoke(const std::vector<std::pair<std::string, std::int32_t>>& partitions, bool lost);
 
   ConsumerOptions options_;
   DecodeOptions decode_options_;
-  Producer& dead_letters_;
   telemetry::Tracer& tracer_;
   telemetry::Logger& logger_;
   std::unique_ptr<Metrics> metrics_;
+  ProcessingMetrics processing_;
+  std::shared_ptr<detail::ResendingSender> sender_;  // shared with its delivery callbacks (weakly)
+  std::unique_ptr<detail::DeadLetterWriter> dead_letters_;
   std::shared_ptr<detail::ConsumerLag> lag_;  // shared with the registry's collect callback
   std::unique_ptr<detail::OffsetTracker> tracker_;
   std::unique_ptr<detail::ClientEvents> events_;

@@ -37,6 +37,10 @@ struct DeliveryReport {
   std::string topic;
   std::int32_t partition = -1;  // known when ok
   std::int64_t offset = -1;     // known when ok
+  // When !ok: whether the broker may have stored the record anyway (it failed after being sent,
+  // e.g. timed out waiting for the acknowledgement). false means known not stored, and
+  // librdkafka will not send it later.
+  bool possibly_persisted = false;
   std::chrono::nanoseconds latency{0};  // enqueue -> acknowledgement (or failure)
 };
 

@@ -15,6 +15,11 @@ namespace edaobs::kafka {
 
 using Properties = std::vector<std::pair<std::string, std::string>>;
 
+// Records above this many bytes (key + value + headers) are dead-lettered as `oversized`.
+inline constexpr std::size_t kDefaultMaxRecordBytes = 1024 * 1024;
+// What a dead letter adds to the record it carries (dlq_* headers, detail truncated to 512 B).
+inline constexpr std::size_t kDeadLetterHeadroomBytes = 16 * 1024;
+
 struct ProducerOptions {
   std::string brokers = "127.0.0.1:9092";
   std::string client_id = "edaobs-producer";
@@ -24,10 +29,13 @@ struct ProducerOptions {
   // message.timeout.ms: how long librdkafka keeps retrying a record (e.g. while the broker is
   // down) before reporting its delivery as failed.
   std::chrono::milliseconds delivery_timeout{30000};
-  // How long send() waits for room when librdkafka's local queue is full before failing.
+  // How long send() waits for room when librdkafka's local queue is full before failing; 0
+  // fails at once, so send() never blocks (what a caller answering a client needs).
   std::chrono::milliseconds queue_full_timeout{2000};
-  // message.max.bytes of the client; 0 keeps librdkafka's default (1000000).
-  std::size_t max_message_bytes = 0;
+  // message.max.bytes of the client (0 keeps librdkafka's 1000000). The default is the
+  // consumer's record limit plus room for the dead-letter headers, so that any record a consumer
+  // accepts can be dead-lettered whole.
+  std::size_t max_message_bytes = kDefaultMaxRecordBytes + kDeadLetterHeadroomBytes;
   // How long the destructor lets outstanding records finish before purging them.
   std::chrono::milliseconds close_timeout{10000};
   Properties properties;
@@ -42,7 +50,7 @@ struct ConsumerOptions {
   // true: the process span starts a new trace and links to the producer's context.
   bool link_mode = false;
   // Records above this many bytes (key + value + headers) are dead-lettered as `oversized`.
-  std::size_t max_message_bytes = 1024 * 1024;
+  std::size_t max_message_bytes = kDefaultMaxRecordBytes;
   DataShape data_shape = DataShape::kJsonObject;
   std::chrono::milliseconds statistics_interval{2000};  // consumer lag and connectivity; 0 = off
   std::chrono::milliseconds commit_interval{1000};      // auto.commit.interval.ms

@@ -1,5 +1,5 @@
 #pragma once
-// The event envelope: CloudEvents 1.0 in Kafka binary content mode (DESIGN.md §4).
+// The event envelope: CloudEvents 1.0 in Kafka binary content mode (docs/architecture.md §4.1).
 //   ce_specversion=1.0, ce_id, ce_source, ce_type, ce_time (RFC 3339), optional ce_subject,
 //   content-type: application/json, the data as the record value, key = subject by default.
 // Trace context (traceparent/tracestate) travels in the same headers but is not part of the

@@ -9,7 +9,9 @@
 //   server.start();
 //
 // Handlers (and readiness checks, and metric collect callbacks) run on the server's io
-// threads: they must be quick and must not block, or they delay every other request.
+// threads: they must be quick and must not block, or they delay every other request. A route
+// whose answer has to wait for something (a broker acknowledgement) is a deferred route: its
+// handler hands the waiting to an HttpResponder (http_responder.h) and returns at once.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -21,6 +23,8 @@
 #include <utility>
 #include <vector>
 
+#include "edaobs/telemetry/http/http_message.h"
+#include "edaobs/telemetry/http/http_responder.h"
 #include "edaobs/telemetry/http/readiness.h"
 #include "edaobs/telemetry/metrics/registry.h"
 
@@ -33,32 +37,20 @@ struct HttpServerOptions {
   std::size_t max_body_bytes = 1024 * 1024;              // larger bodies get 413
   std::chrono::milliseconds idle_timeout{30'000};        // keep-alive connection idle limit
   std::chrono::milliseconds shutdown_timeout{2'000};     // stop() waits at most this long
+  // Requests of deferred routes waiting for their answer at once; more get 503 at once.
+  std::size_t max_pending_replies = 1024;
 };
-
-struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // as sent: path plus query
-  std::string path;    // target without the query
-  std::string query;   // after '?', without it
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-
-  // First header with this name (case-insensitive), if any.
-  [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
-};
-
-struct HttpResponse {
-  unsigned status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
-};
-
-// A JSON object with one string member, e.g. {"error":"..."} or {"id":"..."}; the value is
-// escaped, so any text is safe to pass.
-HttpResponse json_field_response(unsigned status, std::string_view key, std::string_view value);
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+// Must return without waiting; answers through the responder, now or later, from any thread.
+using DeferredHttpHandler = std::function<void(const HttpRequest&, HttpResponder)>;
+
+struct DeferredRouteOptions {
+  // When the handler has not answered by then, the server answers `timeout_reply` itself (and a
+  // later respond() returns false). The default waits as long as a responder copy exists.
+  std::chrono::milliseconds reply_timeout = std::chrono::milliseconds::max();
+  HttpResponse timeout_reply = json_field_response(504, "error", "no answer in time");
+};
 
 class HttpServer {
  public:
@@ -72,6 +64,11 @@ class HttpServer {
   // std::invalid_argument for a duplicate or for a built-in (GET /metrics, /health, /ready).
   // A handler that throws yields a 500 response.
   void add_route(std::string method, std::string path, HttpHandler handler);
+  // Adds a deferred route (same rules as add_route). While max_pending_replies requests wait,
+  // another one gets 503 with Retry-After without reaching the handler. A handler that throws
+  // before answering yields 500; on stop() every waiting request is answered 503.
+  void add_deferred_route(std::string method, std::string path, DeferredHttpHandler handler,
+                          DeferredRouteOptions options = {});
 
   // Binds and starts the io threads. Throws std::system_error when the address cannot be bound
   // and std::logic_error when already running.

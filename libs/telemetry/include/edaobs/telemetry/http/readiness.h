@@ -16,7 +16,7 @@ struct ReadinessCheckResult {
 };
 
 struct ReadinessReport {
-  bool ready = true;  // all checks passed (true when there are none)
+  bool ready = false;  // every check passed; false while none is registered (nothing is wired yet)
   std::vector<ReadinessCheckResult> checks;  // in registration order
 
   // {"status":"ready"|"not_ready","checks":{"<name>":"ok"|"failing"|"error: ..."}}
