@@ -240,6 +240,13 @@ void OtlpLogExporter::State::export_batch(std::uint64_t count, Clock::time_point
 
 bool OtlpLogExporter::State::post(std::uint64_t records, Clock::time_point deadline) {
   const std::string_view payload = gzip ? std::string_view(compressed) : std::string_view(body);
+  if (options.body_sink) {
+    const bool accepted = options.body_sink(payload);
+    if (accepted) {
+      exported.fetch_add(records, std::memory_order_relaxed);
+    }
+    return accepted;
+  }
   milliseconds backoff = std::max(options.initial_backoff, milliseconds(1));
   for (;;) {
     const Clock::time_point now = Clock::now();

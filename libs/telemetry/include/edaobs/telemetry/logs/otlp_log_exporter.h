@@ -41,6 +41,9 @@ struct OtlpLogExporterOptions {
   std::chrono::milliseconds initial_backoff{500};
   std::chrono::milliseconds max_backoff{5000};
   HostResolver resolve{};  // empty: getaddrinfo
+  // Tests: takes each encoded request body instead of POSTing it; returns whether it was
+  // accepted. Called on the export worker; must not block.
+  std::function<bool(std::string_view protobuf_body)> body_sink{};
   // false (OTEL_LOGS_EXPORTER=none or OTEL_SDK_DISABLED=true): no exporter is made.
   bool enabled = true;
 
