@@ -85,6 +85,8 @@ class Telemetry {
   [[nodiscard]] Readiness& readiness() noexcept { return *readiness_; }
   [[nodiscard]] HttpServer& http() noexcept { return *http_; }
   [[nodiscard]] TracerProvider& tracing() noexcept { return *tracing_; }
+  // Null when OTLP logs are off (OTEL_LOGS_EXPORTER=none, OTEL_SDK_DISABLED=true).
+  [[nodiscard]] OtlpLogExporter* log_exporter() noexcept { return log_exporter_.get(); }
   [[nodiscard]] const TelemetryOptions& options() const noexcept { return options_; }
 
   // Binds and starts the HTTP endpoints; they stop when the handle is destroyed. Throws
