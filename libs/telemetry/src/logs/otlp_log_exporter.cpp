@@ -143,7 +143,9 @@ OtlpLogExporter::State::Wake OtlpLogExporter::State::wait_for_work(Clock::time_p
 }
 
 void OtlpLogExporter::State::run() noexcept {
-  Clock::time_point next_export = Clock::now() + options.schedule_delay;
+  // A zero delay (allowed by the setting) must not make an idle worker spin.
+  const milliseconds delay = std::max(options.schedule_delay, milliseconds(1));
+  Clock::time_point next_export = Clock::now() + delay;
   for (;;) {
     Wake w{false, 0, Clock::time_point::max()};
     try {
@@ -161,7 +163,7 @@ void OtlpLogExporter::State::run() noexcept {
       const Clock::time_point deadline = std::min(Clock::now() + options.export_timeout, w.stop_deadline);
       export_batch(std::min<std::uint64_t>(batch_size, target - ring.popped()), deadline);
     }
-    next_export = Clock::now() + options.schedule_delay;
+    next_export = Clock::now() + delay;
     try {
       {
         const std::lock_guard lock(mutex);
