@@ -10,6 +10,7 @@ edaobs_add_e2e_tests(signals_test TraceToLogsLinksTest
   test_grafana_trace_to_logs_query_returns_the_traces_logs
   test_dashboard_logs_panel_query_returns_the_services_logs)
 edaobs_add_e2e_tests(trace_tool_test TraceToolTest
+  test_each_agents_own_log_record_carries_the_trace_and_its_fields
   test_the_event_id_tells_the_story
   test_the_trace_id_tells_the_same_story
   test_a_trace_without_log_lines_says_so

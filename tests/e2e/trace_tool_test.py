@@ -33,13 +33,24 @@ class TraceToolTest(unittest.TestCase):
             cls.trace_id = recorded[0]["trace_id"]
             e2e.wait_for(f"trace {cls.trace_id} complete in Jaeger",
                          lambda: (e2e.jaeger_trace(cls.trace_id) or {}).get("spans", []).__len__() >= 4, timeout=60)
-            # One log line of the trace in the store, sent the way the agents' OTLP log exporter sends.
-            cls.log_marker = f"enriched for trace tool {e2e.random_hex(4)}"
-            e2e.post_otlp_log("enricher", cls.trace_id, e2e.random_hex(8), cls.log_marker, event_id=cls.event_id)
-            e2e.wait_for("the log line in VictoriaLogs", lambda: e2e.logs_of_trace(cls.trace_id), timeout=60)
+            # Each agent's own log line of the event, sent by the agent's OTLP log exporter.
+            cls.agent_logs = e2e.wait_for(f"each agent's log line of trace {cls.trace_id} in VictoriaLogs",
+                                          lambda: cls.agents_log_lines(), timeout=60)
         except BaseException:
             cls.chain.stop(timeout=10)
             raise
+
+    AGENT_LINES = {"publisher": "event published", "enricher": "event enriched", "recorder": "event recorded"}
+
+    @classmethod
+    def agents_log_lines(cls):
+        """The trace's records in VictoriaLogs by service, once every agent's line is there."""
+        found = {}
+        for record in e2e.logs_of_trace(cls.trace_id):
+            service = record.get("service.name")
+            if record.get("_msg") == cls.AGENT_LINES.get(service) and record.get("event_id") == cls.event_id:
+                found[service] = record
+        return found if set(found) == set(cls.AGENT_LINES) else None
 
     @classmethod
     def tearDownClass(cls):
@@ -61,11 +72,23 @@ class TraceToolTest(unittest.TestCase):
             self.assertRegex(row, rf"{topic}/p\d+", f"partition of {row!r}")
             self.assertIn("█", row, "a duration bar")
         self.assertIn(f"event id: {self.event_id}", waterfall)
-        self.assertIn(self.log_marker, logs)
-        self.assertIn("enricher", logs)
+        for service, message in self.AGENT_LINES.items():
+            self.assertRegex(logs, rf"{service}.*{message}|{message}.*{service}", logs)
         for service in ("publisher", "enricher", "recorder"):
             self.assertRegex(latency, rf"\n  {service}\s+(\d+\.\dms|-)", latency)
         self.assertRegex(latency, r"p50\s+p95\s+p99")
+
+    def test_each_agents_own_log_record_carries_the_trace_and_its_fields(self):
+        for service, record in self.agent_logs.items():
+            with self.subTest(service=service):
+                self.assertEqual(self.trace_id, record["trace_id"])
+                self.assertRegex(record["span_id"], r"^[0-9a-f]{16}$")
+                self.assertEqual("INFO", record["severity_text"])
+                self.assertEqual("order.created", record["event_type"])
+                self.assertEqual(service, record["service.name"])
+                self.assertIn("service.instance.id", record)
+                self.assertRegex(record["code.filepath"], r"\.cpp$")
+                self.assertRegex(record["code.lineno"], r"^\d+$")
 
     def test_the_event_id_tells_the_story(self):
         self.assertStory(run_trace(self.event_id))

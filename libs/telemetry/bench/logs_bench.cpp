@@ -7,6 +7,10 @@
 // as in an agent that logs at a rate its worker sustains. Besides the mean per call, p50/p99 of
 // single calls are reported (the cost of the two clock reads around each call subtracted).
 //
+// The *OtlpOn variants run the same calls with the OTLP log exporter on (its records encoded and
+// handed to a discarding sink instead of the network): the caller's cost must not change, since
+// the hand-over happens on the logging worker.
+//
 // BM_LogCallSteadyRate logs at a fixed rate instead, as an agent does (one line per event), and
 // also reports what the logging worker costs per line (process CPU minus the calling thread's)
 // and how many lines share one write: the costs a per-line wake-up would add.
@@ -25,6 +29,7 @@
 
 #include "edaobs/telemetry/logs/log_writer.h"
 #include "edaobs/telemetry/logs/logger.h"
+#include "edaobs/telemetry/logs/otlp_log_exporter.h"
 #include "edaobs/telemetry/trace/span_context.h"
 
 namespace edaobs::telemetry {
@@ -52,6 +57,25 @@ LoggerOptions bench_options() {
   options.output = "/dev/null";
   options.masked_keys = {"password"};
   return options;
+}
+
+// With the OTLP log exporter on when `otlp` (state.range(0) of the variants).
+LoggerOptions bench_options(bool otlp) {
+  LoggerOptions options = bench_options();
+  if (otlp) {
+    OtlpLogExporterOptions exporter;
+    exporter.body_sink = [](std::string_view body) { return !body.empty(); };
+    options.otlp_exporter = std::make_shared<OtlpLogExporter>(exporter, Resource{}, options.masked_keys);
+  }
+  return options;
+}
+
+// Waits until the logger and, when on, the OTLP exporter have taken everything.
+void settle(Logger& logger, const LoggerOptions& options) {
+  logger.flush();
+  if (options.otlp_exporter) {
+    options.otlp_exporter->force_flush(std::chrono::seconds(10));
+  }
 }
 
 // Median cost of an empty pair of clock reads, subtracted from each sample.
@@ -99,7 +123,8 @@ void log_one(Logger& logger, std::int64_t i) {
 
 // The target case: INFO with 4 fields (three promoted, one extra) under an active span.
 void BM_LogCall4FieldsActiveSpan(benchmark::State& state) {
-  Logger logger(bench_options());
+  const LoggerOptions options = bench_options(state.range(0) != 0);
+  Logger logger(options);
   const SpanContext context = bench_context();
   const ActiveContextScope scope(context);
   std::vector<std::int64_t> samples;
@@ -114,19 +139,20 @@ void BM_LogCall4FieldsActiveSpan(benchmark::State& state) {
     }
     if (++i % kPaceEvery == 0) {
       state.PauseTiming();
-      logger.flush();
+      settle(logger, options);
       state.ResumeTiming();
     }
   }
-  logger.flush();
+  settle(logger, options);
   report_percentiles(state, samples);
   report_drops(state, logger, i);
 }
-BENCHMARK(BM_LogCall4FieldsActiveSpan);
+BENCHMARK(BM_LogCall4FieldsActiveSpan)->ArgName("OtlpOn")->Arg(0)->Arg(1);
 
 // Mean of the same call without per-call clock reads.
 void BM_LogCall4FieldsActiveSpanMean(benchmark::State& state) {
-  Logger logger(bench_options());
+  const LoggerOptions options = bench_options(state.range(0) != 0);
+  Logger logger(options);
   const SpanContext context = bench_context();
   const ActiveContextScope scope(context);
   std::int64_t i = 0;
@@ -134,14 +160,14 @@ void BM_LogCall4FieldsActiveSpanMean(benchmark::State& state) {
     log_one(logger, i);
     if (++i % kPaceEvery == 0) {
       state.PauseTiming();
-      logger.flush();
+      settle(logger, options);
       state.ResumeTiming();
     }
   }
-  logger.flush();
+  settle(logger, options);
   report_drops(state, logger, i);
 }
-BENCHMARK(BM_LogCall4FieldsActiveSpanMean);
+BENCHMARK(BM_LogCall4FieldsActiveSpanMean)->ArgName("OtlpOn")->Arg(0)->Arg(1);
 
 // Lines to /dev/null through the real file writer, counting the write calls.
 class CountingNullWriter final : public LogWriter {

@@ -1,5 +1,6 @@
 #include "edaobs/telemetry/telemetry.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -66,6 +67,7 @@ TelemetryOptions TelemetryOptions::from_env(std::string service_name, std::strin
   log_defaults.service = options.service_name;
   options.logging = LoggerOptions::from_env(log_defaults);
   options.logging.service = options.service_name;
+  options.log_export = OtlpLogExporterOptions::from_env();
 
   options.http.address = env_or("EDAOBS_HTTP_ADDRESS", options.http.address);
   options.http.port = port_from_env("EDAOBS_HTTP_PORT", http_port);
@@ -83,12 +85,20 @@ Telemetry::Telemetry(TelemetryOptions options, std::unique_ptr<SpanExporter> exp
     : options_(std::move(options)) {
   registry_ = std::make_unique<Registry>(ConstLabels{{"service", options_.service_name}});
   readiness_ = std::make_unique<Readiness>();
-  options_.logging.service = options_.service_name;
-  logger_ = std::make_unique<Logger>(options_.logging);
   options_.tracing.service_name = options_.service_name;
   options_.tracing.service_version = options_.service_version;
   tracing_ = use_exporter ? std::make_unique<TracerProvider>(options_.tracing, std::move(exporter))
                           : std::make_unique<TracerProvider>(options_.tracing);
+  // Log records carry the same resource as the spans (service.instance.id included).
+  if (options_.log_export.enabled && !options_.logging.otlp_exporter) {
+    log_exporter_ = std::make_shared<OtlpLogExporter>(options_.log_export, tracing_->resource(),
+                                                      options_.logging.masked_keys);
+    options_.logging.otlp_exporter = log_exporter_;
+  } else {
+    log_exporter_ = options_.logging.otlp_exporter;
+  }
+  options_.logging.service = options_.service_name;
+  logger_ = std::make_unique<Logger>(options_.logging);
   register_process_metrics(*registry_);
   register_self_metrics();
   http_ = std::make_unique<HttpServer>(options_.http, *registry_, *readiness_);
@@ -117,6 +127,11 @@ void Telemetry::shutdown() noexcept {
   if (shut_down_) return;
   shut_down_ = true;
   stop_serving();
+  const auto deadline = std::chrono::steady_clock::now() + options_.shutdown_timeout;
+  const auto remaining = [&] {
+    return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()),
+                    std::chrono::milliseconds(0));
+  };
   try {
     if (!tracing_->shutdown(options_.shutdown_timeout)) {
       logger_->warn("span export did not finish before the shutdown timeout",
@@ -125,7 +140,14 @@ void Telemetry::shutdown() noexcept {
   } catch (...) {
     // Shutdown is best effort and must not throw from a destructor.
   }
-  logger_->flush(options_.shutdown_timeout);
+  // The lines must reach the log exporter before it makes its last pass.
+  logger_->flush(remaining());
+  if (log_exporter_) {
+    try {
+      (void)log_exporter_->shutdown(remaining());
+    } catch (...) {
+    }
+  }
 }
 
 void Telemetry::register_self_metrics() {
@@ -152,6 +174,19 @@ void Telemetry::register_self_metrics() {
     sink.counter("telemetry_log_lines_dropped_total",
                  "Log lines dropped because the log queue was full or the write failed.",
                  static_cast<double>(logs.lines_dropped));
+    const LogExportStats exported = log_exporter_ ? log_exporter_->stats() : LogExportStats{};
+    sink.counter("telemetry_log_records_exported_total", "Log records accepted by the OTLP endpoint.",
+                 static_cast<double>(exported.exported));
+    sink.counter("telemetry_log_records_dropped_total",
+                 "Log records not sent over OTLP because the export queue was full or closed.",
+                 static_cast<double>(exported.dropped));
+    sink.counter("telemetry_log_records_failed_total",
+                 "Log records in OTLP batches whose export failed or that the endpoint rejected.",
+                 static_cast<double>(exported.failed));
+    sink.counter("telemetry_log_export_failures_total", "Failed OTLP log export calls (batches).",
+                 static_cast<double>(exported.export_failures));
+    sink.gauge("telemetry_log_record_queue_size", "Log records waiting in the OTLP export queue.",
+               static_cast<double>(exported.queue_size));
     if (limit > 0) {
       sink.gauge("process_memory_limit_bytes",
                  "Memory the process may use: the cgroup limit, else the machine's RAM.", limit);

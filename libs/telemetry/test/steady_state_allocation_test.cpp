@@ -18,6 +18,7 @@
 
 #include "../src/trace/span_data_pool.h"
 #include "edaobs/telemetry/logs/logger.h"
+#include "edaobs/telemetry/logs/otlp_log_exporter.h"
 #include "edaobs/telemetry/metrics/registry.h"
 #include "edaobs/telemetry/trace/otlp_protobuf.h"
 #include "edaobs/telemetry/trace/propagation.h"
@@ -154,6 +155,16 @@ TEST(SteadyStateAllocation, OneEventsTelemetryAllocatesNothing) {
   et::LoggerOptions logging;
   logging.service = "allocation-test";
   logging.writer = std::make_shared<DiscardingWriter>();
+  et::OtlpLogExporterOptions log_export;
+  std::atomic<std::size_t> log_bodies{0};
+  log_export.body_sink = [&log_bodies](std::string_view body) {
+    log_bodies.fetch_add(body.empty() ? 0 : 1, std::memory_order_relaxed);
+    return true;
+  };
+  log_export.schedule_delay = 5ms;
+  const auto log_exporter =
+      std::make_shared<et::OtlpLogExporter>(log_export, et::Resource{}, std::vector<std::string>{});
+  logging.otlp_exporter = log_exporter;
   et::Logger log(logging);
   et::Registry registry({{"service", "allocation-test"}});
   auto& processed = registry.counter("events_processed_total", "Events.", {"event_type", "success"})
@@ -199,6 +210,7 @@ TEST(SteadyStateAllocation, OneEventsTelemetryAllocatesNothing) {
     delivery.wait_idle();
     ASSERT_TRUE(provider.force_flush(10s));
     ASSERT_TRUE(log.flush(10s));
+    ASSERT_TRUE(log_exporter->force_flush(10s));
   };
 
   // Paced as a steady stream is: the span queue (2048) never overflows, so nothing is dropped
@@ -222,6 +234,10 @@ TEST(SteadyStateAllocation, OneEventsTelemetryAllocatesNothing) {
 
   const auto pool_after = et::detail::span_data_pool_stats();
   const auto stats = provider.stats();
+  const auto log_stats = log_exporter->stats();
+  EXPECT_EQ(log_stats.exported, 2U * kEvents) << "every log record must go through the OTLP exporter";
+  EXPECT_EQ(log_stats.dropped + log_stats.failed, 0U);
+  EXPECT_GT(log_bodies.load(), 0U);
   EXPECT_EQ(pool_after.fresh_allocations - pool_before.fresh_allocations, 0U) << "span data allocated";
   EXPECT_EQ(pool_after.discarded - pool_before.discarded, 0U) << "span data freed for want of room";
   EXPECT_EQ(stats.spans_dropped, 0U) << "the test must export everything it started";

@@ -41,6 +41,8 @@ et::TelemetryOptions test_options(std::shared_ptr<et::LogWriter> writer) {
   options.http.address = "127.0.0.1";
   options.http.port = 0;
   options.tracing.batch.schedule_delay = 60s;  // only the shutdown flush may export
+  options.log_export.schedule_delay = 60s;
+  options.log_export.body_sink = [](std::string_view) { return true; };  // never the network
   return options;
 }
 
@@ -116,4 +118,62 @@ TEST(Telemetry, ShutdownExportsQueuedSpansAndFlushesLogsThenStopsEndpoints) {
   EXPECT_NE(lines.front().find("\"service\":\"telemetry-test\""), std::string::npos) << lines.front();
   EXPECT_NE(lines.front().find("\"trace_id\":\""), std::string::npos) << lines.front();
   EXPECT_THROW(http_get(port, "/health"), boost::system::system_error);
+}
+
+TEST(Telemetry, LogRecordsGoToTheOtlpLogExporterWithTheSpansResource) {
+  auto store = std::make_shared<et::InMemorySpanStore>();
+  auto writer = std::make_shared<et::MemoryLogWriter>();
+  auto bodies = std::make_shared<std::vector<std::string>>();
+  et::TelemetryOptions options = test_options(writer);
+  options.log_export.body_sink = [bodies](std::string_view body) {
+    bodies->emplace_back(body);
+    return true;
+  };
+  std::string instance_id;
+  {
+    et::Telemetry telemetry(std::move(options), std::make_unique<et::InMemorySpanExporter>(store));
+    const auto serving = telemetry.serve();
+    const auto id = telemetry.tracing().resource().find("service.instance.id");
+    ASSERT_TRUE(id.has_value());
+    instance_id = std::string(std::get<std::string_view>(*id));
+    telemetry.log().info("sent over otlp", {{"event_id", "e-42"}});
+    EXPECT_TRUE(bodies->empty()) << "the 60 s schedule delay should hold the record in the queue";
+    telemetry.shutdown();
+    EXPECT_NE(telemetry.log_exporter(), nullptr);
+  }
+  ASSERT_EQ(1u, bodies->size());
+  const std::string& body = bodies->front();
+  for (const std::string& text : {std::string("sent over otlp"), std::string("e-42"), std::string("telemetry-test"),
+                                  std::string("9.9.9"), instance_id}) {
+    EXPECT_NE(body.find(text), std::string::npos) << text;
+  }
+  EXPECT_EQ(1u, writer->line_count()) << "the JSON line is written as before";
+}
+
+TEST(Telemetry, ServesTheLogExportCounters) {
+  auto store = std::make_shared<et::InMemorySpanStore>();
+  auto writer = std::make_shared<et::MemoryLogWriter>();
+  et::Telemetry telemetry(test_options(writer), std::make_unique<et::InMemorySpanExporter>(store));
+  const auto serving = telemetry.serve();
+  telemetry.log().info("counted");
+  ASSERT_TRUE(telemetry.log().flush(std::chrono::seconds(5)));
+  ASSERT_NE(telemetry.log_exporter(), nullptr);
+  ASSERT_TRUE(telemetry.log_exporter()->force_flush(std::chrono::seconds(5)));
+  auto [status, body] = http_get(telemetry.http().port(), "/metrics");
+  EXPECT_EQ(200u, status);
+  EXPECT_NE(body.find("telemetry_log_records_exported_total{service=\"telemetry-test\"} 1"), std::string::npos) << body;
+  EXPECT_NE(body.find("telemetry_log_records_dropped_total{service=\"telemetry-test\"} 0"), std::string::npos) << body;
+  EXPECT_NE(body.find("telemetry_log_export_failures_total{service=\"telemetry-test\"} 0"), std::string::npos) << body;
+}
+
+TEST(Telemetry, OtlpLogsOffMakesNoExporter) {
+  auto store = std::make_shared<et::InMemorySpanStore>();
+  auto writer = std::make_shared<et::MemoryLogWriter>();
+  et::TelemetryOptions options = test_options(writer);
+  options.log_export.enabled = false;
+  et::Telemetry telemetry(std::move(options), std::make_unique<et::InMemorySpanExporter>(store));
+  EXPECT_EQ(telemetry.log_exporter(), nullptr);
+  telemetry.log().info("only the line");
+  ASSERT_TRUE(telemetry.log().flush(std::chrono::seconds(5)));
+  EXPECT_EQ(1u, writer->line_count());
 }

@@ -24,10 +24,6 @@ constexpr std::array<std::string_view, 7> kFixedKeys{"time",    "level",   "msg"
 // Fields promoted to fixed positions (before source) when the caller passes them.
 constexpr std::array<std::string_view, 3> kPromotedKeys{"event_id", "event_type", "duration_ms"};
 
-char ascii_lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 void put_two_digits(char* out, unsigned value) noexcept {
   out[0] = static_cast<char>('0' + value / 10 % 10);
   out[1] = static_cast<char>('0' + value % 10);
@@ -98,35 +94,11 @@ void append_rfc3339_millis(std::string& out, std::chrono::system_clock::time_poi
 }
 
 LogLineFormatter::LogLineFormatter(std::string_view service,
-                                   const std::vector<std::string>& masked_keys) {
+                                   const std::vector<std::string>& masked_keys)
+    : masked_(masked_keys) {
   service_fragment_ = R"(,"service":")";
   json_text::append_escaped(service_fragment_, service);
   service_fragment_.push_back('"');
-  masked_lower_.reserve(masked_keys.size());
-  for (const std::string& key : masked_keys) {
-    std::string lower;
-    lower.reserve(key.size());
-    for (char c : key) {
-      lower.push_back(ascii_lower(c));
-    }
-    masked_lower_.push_back(std::move(lower));
-  }
-}
-
-bool LogLineFormatter::is_masked(std::string_view key) const noexcept {
-  for (const std::string& masked : masked_lower_) {
-    if (masked.size() != key.size()) {
-      continue;
-    }
-    bool same = true;
-    for (std::size_t i = 0; i < key.size() && same; ++i) {
-      same = ascii_lower(key[i]) == masked[i];
-    }
-    if (same) {
-      return true;
-    }
-  }
-  return false;
 }
 
 void LogLineFormatter::append_field(std::string& out, const DecodedField& field) const {
@@ -139,8 +111,10 @@ void LogLineFormatter::append_field(std::string& out, const DecodedField& field)
   }
   json_text::append_escaped(out, field.key);
   append(out, R"(":)");
-  if (!masked_lower_.empty() && is_masked(field.key)) {
-    append(out, R"("***")");
+  if (!masked_.empty() && masked_.contains(field.key)) {
+    out.push_back('"');
+    append(out, MaskedKeys::kMask);
+    out.push_back('"');
   } else if (const auto* text = std::get_if<std::string_view>(&field.value)) {
     append_string_value(out, *text, field.truncated);
   } else if (const auto* integer = std::get_if<std::int64_t>(&field.value)) {

@@ -8,6 +8,7 @@
 
 #include "edaobs/telemetry/logs/log_level.h"
 #include "logs/log_record.h"
+#include "logs/masked_keys.h"
 
 namespace edaobs::telemetry {
 
@@ -20,11 +21,10 @@ class LogLineFormatter {
               std::string_view file, int line, const DecodedRecord& record) const;
 
  private:
-  [[nodiscard]] bool is_masked(std::string_view key) const noexcept;
   void append_field(std::string& out, const DecodedField& field) const;
 
   std::string service_fragment_;            // ,"service":"<escaped>"
-  std::vector<std::string> masked_lower_;  // lowercase
+  MaskedKeys masked_;
 };
 
 // Appends "YYYY-MM-DDTHH:MM:SS.mmmZ" (RFC 3339, UTC, milliseconds).

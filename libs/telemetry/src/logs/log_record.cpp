@@ -17,7 +17,7 @@ enum class FieldType : std::uint8_t { kString, kInt, kDouble, kBool };
 struct RecordHeader {
   std::uint32_t msg_len;
   std::uint8_t flags;
-  std::uint8_t reserved;
+  std::uint8_t trace_flags;  // of the span context, when there is one
   std::uint16_t field_count;
 };
 
@@ -96,6 +96,7 @@ void encode_log_record(RecordBuffer& out, std::string_view msg, std::span<const 
   header.msg_len = static_cast<std::uint32_t>(msg_len);
   header.flags = static_cast<std::uint8_t>((has_context ? kHasContext : 0U) |
                                            (msg_len < msg.size() ? kMsgTruncated : 0U));
+  header.trace_flags = has_context ? context.trace_flags : std::uint8_t{0};
   header.field_count = static_cast<std::uint16_t>(
       std::min<std::size_t>(fields.size(), std::numeric_limits<std::uint16_t>::max()));
   append_pod(out, header);
@@ -150,6 +151,7 @@ bool decode_log_record(std::string_view payload, DecodedRecord& record) {
   }
   record.has_context = (header.flags & kHasContext) != 0;
   record.msg_truncated = (header.flags & kMsgTruncated) != 0;
+  record.trace_flags = header.trace_flags;
   if (record.has_context &&
       !(reader.read(record.trace_id.bytes) && reader.read(record.span_id.bytes))) {
     return false;

@@ -6,7 +6,8 @@
 // record and writes the JSON line.
 //
 // Layout (native byte order, produced and consumed by the same process):
-//   u32 msg_len | u8 flags (1 = span ids follow, 2 = msg truncated) | u8 0 | u16 field_count
+//   u32 msg_len | u8 flags (1 = span ids follow, 2 = msg truncated) | u8 trace flags |
+//   u16 field_count
 //   [16 bytes trace id, 8 bytes span id]  msg bytes
 //   field_count times: u8 type | u8 truncated | u16 key_len | u32 value_len | key | value
 //   (value: string bytes, or 8 bytes of int64 / double / bool-as-int64)
@@ -37,6 +38,7 @@ struct DecodedRecord {
   bool has_context = false;
   TraceId trace_id;
   SpanId span_id;
+  std::uint8_t trace_flags = 0;  // W3C trace flags (bit 0: sampled) when has_context
   std::string_view msg;
   bool msg_truncated = false;
   std::vector<DecodedField> fields;  // reused between records by the worker

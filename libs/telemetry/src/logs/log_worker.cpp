@@ -29,10 +29,12 @@ void block_sigpipe_on_this_thread() noexcept {
 
 }  // namespace
 
-LogWorker::LogWorker(RecordQueue& queue, LineSink& sink, LineCounters& counters)
+LogWorker::LogWorker(RecordQueue& queue, LineSink& sink, LineCounters& counters,
+                     OtlpLogExporter* exporter)
     : queue_(queue),
       sink_(sink),
       counters_(counters),
+      exporter_(exporter),
       wake_threshold_(std::max<std::size_t>(queue.capacity() / 2, 1)),
       thread_([this] { run(); }) {
   pthread_setname_np(thread_.native_handle(), "edaobs-log");
@@ -140,6 +142,9 @@ void LogWorker::deliver(QueuedRecord& record) noexcept {
         kLoggerName, to_spdlog_level(record.level),
         spdlog::string_view_t(record.payload.data(), record.payload.size()));
     sink_.log(msg);
+    if (exporter_ != nullptr) {
+      exporter_->offer(record);  // copies the record: never waits for the export
+    }
   } else {
     counters_.count_dropped(1);
   }

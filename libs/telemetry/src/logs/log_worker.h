@@ -18,6 +18,7 @@
 #include <mutex>
 #include <thread>
 
+#include "edaobs/telemetry/logs/otlp_log_exporter.h"
 #include "logs/line_counters.h"
 #include "logs/line_sink.h"
 #include "logs/record_queue.h"
@@ -33,8 +34,9 @@ class LogWorker {
   // wake-up is only for bursts.
   static constexpr std::chrono::milliseconds kMaxBatchDelay{10};
 
-  // Starts the thread. `queue`, `sink` and `counters` must outlive the worker.
-  LogWorker(RecordQueue& queue, LineSink& sink, LineCounters& counters);
+  // Starts the thread. `queue`, `sink`, `counters` and `exporter` (may be null) must outlive the
+  // worker.
+  LogWorker(RecordQueue& queue, LineSink& sink, LineCounters& counters, OtlpLogExporter* exporter);
   // Stops the worker (see stop()).
   ~LogWorker();
   LogWorker(const LogWorker&) = delete;
@@ -89,6 +91,7 @@ class LogWorker {
   RecordQueue& queue_;
   LineSink& sink_;
   LineCounters& counters_;
+  OtlpLogExporter* const exporter_;
   const std::size_t wake_threshold_;
 
   // Read by every log call: kept apart from what the worker and flush() write.

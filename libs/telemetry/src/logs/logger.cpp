@@ -39,12 +39,14 @@ struct Logger::Impl {
         queue(checked_queue_size(options.queue_size)),
         sink(writer_for(options), counters,
              LogLineFormatter(options.service, options.masked_keys)),
-        worker(queue, sink, counters) {}
+        exporter(options.otlp_exporter),
+        worker(queue, sink, counters, exporter.get()) {}
 
   std::size_t max_value_bytes;
   LineCounters counters;
   RecordQueue queue;
   LineSink sink;
+  std::shared_ptr<OtlpLogExporter> exporter;
   LogWorker worker;
 };
 

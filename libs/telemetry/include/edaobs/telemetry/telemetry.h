@@ -22,6 +22,7 @@
 #include "edaobs/telemetry/http/http_server.h"
 #include "edaobs/telemetry/http/readiness.h"
 #include "edaobs/telemetry/logs/logger.h"
+#include "edaobs/telemetry/logs/otlp_log_exporter.h"
 #include "edaobs/telemetry/metrics/registry.h"
 #include "edaobs/telemetry/trace/tracer.h"
 #include "edaobs/telemetry/trace/tracer_provider.h"
@@ -33,13 +34,16 @@ struct TelemetryOptions {
   std::string service_version;
   TracerProviderOptions tracing;
   LoggerOptions logging;
+  // Every log record also goes as OTLP to the Collector (off: enabled = false).
+  OtlpLogExporterOptions log_export;
   HttpServerOptions http;
   // Upper bound for flushing spans and logs when the object is destroyed.
   std::chrono::milliseconds shutdown_timeout{5000};
 
   // Defaults for this agent, overridden by the standard variables: OTEL_SERVICE_NAME,
   // OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_*, OTEL_TRACES_SAMPLER[_ARG], OTEL_BSP_*,
-  // OTEL_SDK_DISABLED; EDAOBS_LOG_LEVEL, EDAOBS_LOG_OUTPUT, EDAOBS_LOG_MASKED_KEYS,
+  // OTEL_SDK_DISABLED, OTEL_LOGS_EXPORTER, OTEL_EXPORTER_OTLP_LOGS_*, OTEL_BLRP_*;
+  // EDAOBS_LOG_LEVEL, EDAOBS_LOG_OUTPUT, EDAOBS_LOG_MASKED_KEYS,
   // EDAOBS_LOG_QUEUE_SIZE; EDAOBS_HTTP_ADDRESS, EDAOBS_HTTP_PORT. A bad value throws
   // std::invalid_argument naming the variable.
   [[nodiscard]] static TelemetryOptions from_env(std::string service_name,
@@ -81,6 +85,8 @@ class Telemetry {
   [[nodiscard]] Readiness& readiness() noexcept { return *readiness_; }
   [[nodiscard]] HttpServer& http() noexcept { return *http_; }
   [[nodiscard]] TracerProvider& tracing() noexcept { return *tracing_; }
+  // Null when OTLP logs are off (OTEL_LOGS_EXPORTER=none, OTEL_SDK_DISABLED=true).
+  [[nodiscard]] OtlpLogExporter* log_exporter() noexcept { return log_exporter_.get(); }
   [[nodiscard]] const TelemetryOptions& options() const noexcept { return options_; }
 
   // Binds and starts the HTTP endpoints; they stop when the handle is destroyed. Throws
@@ -89,7 +95,8 @@ class Telemetry {
   // Stops the endpoints (idempotent); ~Serving and shutdown() call it.
   void stop_serving() noexcept;
 
-  // Stops the endpoints, exports queued spans, flushes logs. Idempotent; the destructor calls it.
+  // Stops the endpoints, exports queued spans, flushes logs and exports the queued log records,
+  // all within options().shutdown_timeout. Idempotent; the destructor calls it.
   void shutdown() noexcept;
 
  private:
@@ -100,6 +107,7 @@ class Telemetry {
   // Declaration order is teardown order reversed: the endpoints go first, the registry last.
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<Readiness> readiness_;
+  std::shared_ptr<OtlpLogExporter> log_exporter_;  // null when OTLP logs are off
   std::unique_ptr<Logger> logger_;
   std::unique_ptr<TracerProvider> tracing_;
   std::unique_ptr<HttpServer> http_;

@@ -50,6 +50,8 @@
 
 namespace edaobs::telemetry {
 
+class OtlpLogExporter;
+
 struct LoggerOptions {
   std::string service;
   LogLevel level = LogLevel::kInfo;
@@ -59,6 +61,9 @@ struct LoggerOptions {
   // When set, lines go here instead of `output` (tests, custom destinations).
   std::shared_ptr<LogWriter> writer;
   std::size_t max_value_bytes = 16 * 1024;  // per string value, msg included; 0 = no limit
+  // When set, every record is also handed to it after its line is formatted (OTLP logs); the
+  // logging worker does this, never the caller. Telemetry sets it from OTEL_LOGS_EXPORTER.
+  std::shared_ptr<OtlpLogExporter> otlp_exporter;
 
   // Defaults overridden by EDAOBS_LOG_LEVEL, EDAOBS_LOG_OUTPUT, EDAOBS_LOG_MASKED_KEYS
   // (comma-separated), EDAOBS_LOG_QUEUE_SIZE and OTEL_SERVICE_NAME when they are set and not

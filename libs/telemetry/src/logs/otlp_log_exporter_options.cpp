@@ -1,0 +1,168 @@
+// OtlpLogExporterOptions::from_env: the OTEL_* variables that configure the log exporter, with
+// the same strictness as the trace exporter's (a typo fails at startup).
+#include <charconv>
+#include <cstdlib>
+#include <limits>
+#include <stdexcept>
+
+#include "edaobs/telemetry/logs/otlp_log_exporter.h"
+#include "edaobs/telemetry/trace/tracer_provider.h"
+
+namespace edaobs::telemetry {
+namespace {
+
+using Lookup = std::function<std::optional<std::string>(std::string_view)>;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::invalid_argument bad_value(std::string_view variable, std::string_view value, std::string_view expected) {
+  return std::invalid_argument(std::string(variable) + ": invalid value '" + std::string(value) + "' (" +
+                               std::string(expected) + ")");
+}
+
+std::optional<std::string> read(const Lookup& lookup, std::string_view name) {
+  std::optional<std::string> value = lookup(name);
+  if (value.has_value() && trim(*value).empty()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::uint64_t parse_unsigned(std::string_view variable, std::string_view raw, std::uint64_t min_value,
+                             std::uint64_t max_value) {
+  const std::string_view value = trim(raw);
+  std::uint64_t parsed = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (ec != std::errc{} || ptr != value.data() + value.size() || parsed < min_value || parsed > max_value) {
+    throw bad_value(variable, raw, "expected an integer from " + std::to_string(min_value) + " to " +
+                                       std::to_string(max_value));
+  }
+  return parsed;
+}
+
+std::chrono::milliseconds parse_millis(std::string_view variable, std::string_view raw, std::uint64_t min_value) {
+  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() / 1'000'000);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(parse_unsigned(variable, raw, min_value, kMax)));
+}
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c + ('a' - 'A'));
+    }
+  }
+  return out;
+}
+
+void check_endpoint(std::string_view variable, const std::string& url) {
+  try {
+    (void)parse_http_endpoint(url);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string(variable) + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+OtlpLogExporterOptions OtlpLogExporterOptions::from_env() {
+  return from_env([](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr) {
+      return std::nullopt;
+    }
+    return std::string(value);
+  });
+}
+
+OtlpLogExporterOptions OtlpLogExporterOptions::from_env(const Lookup& lookup) {
+  OtlpLogExporterOptions options;
+  if (auto v = read(lookup, "OTEL_SDK_DISABLED")) {
+    const std::string value = lowercase(trim(*v));
+    if (value == "true") {
+      options.enabled = false;
+    } else if (value != "false") {
+      throw bad_value("OTEL_SDK_DISABLED", *v, "expected true or false");
+    }
+  }
+  if (auto v = read(lookup, "OTEL_LOGS_EXPORTER")) {
+    const std::string exporter = lowercase(trim(*v));
+    if (exporter == "none") {
+      options.enabled = false;
+    } else if (exporter != "otlp") {
+      throw bad_value("OTEL_LOGS_EXPORTER", *v, "supported: otlp, none");
+    }
+  }
+  if (auto v = read(lookup, "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT")) {
+    options.endpoint = std::string(trim(*v));
+    check_endpoint("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", options.endpoint);
+  } else if (auto base = read(lookup, "OTEL_EXPORTER_OTLP_ENDPOINT")) {
+    options.endpoint = otlp_logs_url_from_base(trim(*base));
+    check_endpoint("OTEL_EXPORTER_OTLP_ENDPOINT", options.endpoint);
+  }
+  for (const char* name : {"OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_LOGS_HEADERS"}) {
+    if (auto v = read(lookup, name)) {
+      for (auto& header : parse_key_value_list(name, *v)) {
+        options.headers.push_back(std::move(header));
+      }
+    }
+  }
+  if (auto v = read(lookup, "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT")) {
+    options.timeout = parse_millis("OTEL_EXPORTER_OTLP_LOGS_TIMEOUT", *v, 1);
+  } else if (auto t = read(lookup, "OTEL_EXPORTER_OTLP_TIMEOUT")) {
+    options.timeout = parse_millis("OTEL_EXPORTER_OTLP_TIMEOUT", *t, 1);
+  }
+  // The signal-specific variable wins, so a general http/json meant for traces can be overridden.
+  {
+    const char* name = "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL";
+    std::optional<std::string> v = read(lookup, name);
+    if (!v) {
+      name = "OTEL_EXPORTER_OTLP_PROTOCOL";
+      v = read(lookup, name);
+    }
+    if (v && lowercase(trim(*v)) != "http/protobuf") {
+      throw bad_value(name, *v, "logs are sent as http/protobuf only (OTEL_EXPORTER_OTLP_LOGS_PROTOCOL wins)");
+    }
+  }
+  for (const char* name : {"OTEL_EXPORTER_OTLP_COMPRESSION", "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION"}) {
+    if (auto v = read(lookup, name)) {
+      const std::string compression = lowercase(trim(*v));
+      if (compression == "gzip") {
+        options.compression = OtlpCompression::kGzip;
+      } else if (compression == "none") {
+        options.compression = OtlpCompression::kNone;
+      } else {
+        throw bad_value(name, *v, "supported: gzip, none");
+      }
+    }
+  }
+  // The ring's slots are preallocated: beyond this they alone would cost hundreds of megabytes.
+  constexpr std::uint64_t kMaxQueue = 1U << 20;
+  if (auto v = read(lookup, "OTEL_BLRP_MAX_QUEUE_SIZE")) {
+    options.max_queue_size = static_cast<std::size_t>(parse_unsigned("OTEL_BLRP_MAX_QUEUE_SIZE", *v, 1, kMaxQueue));
+  }
+  if (auto v = read(lookup, "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE")) {
+    options.max_export_batch_size =
+        static_cast<std::size_t>(parse_unsigned("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", *v, 1, options.max_queue_size));
+  }
+  if (options.max_export_batch_size > options.max_queue_size) {
+    options.max_export_batch_size = options.max_queue_size;  // a smaller queue set alone caps the batch
+  }
+  if (auto v = read(lookup, "OTEL_BLRP_SCHEDULE_DELAY")) {
+    options.schedule_delay = parse_millis("OTEL_BLRP_SCHEDULE_DELAY", *v, 0);
+  }
+  if (auto v = read(lookup, "OTEL_BLRP_EXPORT_TIMEOUT")) {
+    options.export_timeout = parse_millis("OTEL_BLRP_EXPORT_TIMEOUT", *v, 1);
+  }
+  return options;
+}
+
+}  // namespace edaobs::telemetry
