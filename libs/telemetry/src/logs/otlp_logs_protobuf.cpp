@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "logs/json_text.h"
+#include "trace/otlp_common_proto.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -15,7 +16,11 @@ using detail::Utf8Scan;
 using detail::varint_size;
 using detail::WireType;
 
-constexpr auto kLen = WireType::kLengthDelimited;
+using detail::otlp::kLen;
+using detail::otlp::write_key_value;
+using detail::otlp::write_scope;
+namespace resource_fields = detail::otlp::resource_fields;
+namespace any_value = detail::otlp::any_value;
 
 // Field numbers from opentelemetry-proto (collector/logs/v1, logs/v1, common/v1, resource/v1),
 // checked against the official Python bindings' descriptors.
@@ -26,17 +31,10 @@ namespace resource_logs {
 constexpr std::uint32_t kResource = proto_tag(1, kLen);
 constexpr std::uint32_t kScopeLogs = proto_tag(2, kLen);
 }  // namespace resource_logs
-namespace resource_fields {
-constexpr std::uint32_t kAttributes = proto_tag(1, kLen);
-}  // namespace resource_fields
 namespace scope_logs {
 constexpr std::uint32_t kScope = proto_tag(1, kLen);
 constexpr std::uint32_t kLogRecords = proto_tag(2, kLen);
 }  // namespace scope_logs
-namespace scope {
-constexpr std::uint32_t kName = proto_tag(1, kLen);
-constexpr std::uint32_t kVersion = proto_tag(2, kLen);
-}  // namespace scope
 namespace log_record {
 constexpr std::uint32_t kTime = proto_tag(1, WireType::kFixed64);
 constexpr std::uint32_t kSeverityNumber = proto_tag(2, WireType::kVarint);
@@ -48,60 +46,8 @@ constexpr std::uint32_t kTraceId = proto_tag(9, kLen);
 constexpr std::uint32_t kSpanId = proto_tag(10, kLen);
 constexpr std::uint32_t kObservedTime = proto_tag(11, WireType::kFixed64);
 }  // namespace log_record
-namespace key_value {
-constexpr std::uint32_t kKey = proto_tag(1, kLen);
-constexpr std::uint32_t kValue = proto_tag(2, kLen);
-}  // namespace key_value
-namespace any_value {
-constexpr std::uint32_t kString = proto_tag(1, kLen);
-constexpr std::uint32_t kBool = proto_tag(2, WireType::kVarint);
-constexpr std::uint32_t kInt = proto_tag(3, WireType::kVarint);
-constexpr std::uint32_t kDouble = proto_tag(4, WireType::kFixed64);
-}  // namespace any_value
-
 constexpr std::string_view kCodeFilepath = "code.filepath";
 constexpr std::string_view kCodeLineno = "code.lineno";
-
-// A scalar AnyValue (strings go through write_string_value): its size is known up front.
-using Scalar = std::variant<std::int64_t, double, bool>;
-
-std::size_t scalar_size(const Scalar& value) {
-  if (const auto* integer = std::get_if<std::int64_t>(&value)) {
-    return 1 + varint_size(static_cast<std::uint64_t>(*integer));
-  }
-  return std::holds_alternative<double>(value) ? 9 : 2;
-}
-
-void write_scalar(ProtoWriter& w, const Scalar& value) {
-  if (const auto* integer = std::get_if<std::int64_t>(&value)) {
-    w.varint_field(any_value::kInt, static_cast<std::uint64_t>(*integer));
-  } else if (const auto* number = std::get_if<double>(&value)) {
-    w.double_field(any_value::kDouble, *number);
-  } else {
-    w.varint_field(any_value::kBool, std::get<bool>(value) ? 1 : 0);
-  }
-}
-
-void write_scalar_attribute(ProtoWriter& w, std::uint32_t tag, std::string_view key, const Scalar& value) {
-  const Utf8Scan key_scan = scan_utf8(key);
-  const std::size_t value_size = scalar_size(value);
-  w.message_header(tag, length_delimited_size(key_value::kKey, key_scan.encoded_size) +
-                            length_delimited_size(key_value::kValue, value_size));
-  w.string_field(key_value::kKey, key, key_scan);
-  w.message_header(key_value::kValue, value_size);
-  write_scalar(w, value);
-}
-
-void write_string_attribute(ProtoWriter& w, std::uint32_t tag, std::string_view key, std::string_view text) {
-  const Utf8Scan key_scan = scan_utf8(key);
-  const Utf8Scan text_scan = scan_utf8(text);
-  const std::size_t value_size = length_delimited_size(any_value::kString, text_scan.encoded_size);
-  w.message_header(tag, length_delimited_size(key_value::kKey, key_scan.encoded_size) +
-                            length_delimited_size(key_value::kValue, value_size));
-  w.string_field(key_value::kKey, key, key_scan);
-  w.message_header(key_value::kValue, value_size);
-  w.string_field(any_value::kString, text, text_scan);
-}
 
 std::uint64_t unix_nanos(std::chrono::system_clock::time_point time) {
   const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
@@ -127,22 +73,11 @@ OtlpLogsProtobufWriter::OtlpLogsProtobufWriter(std::string& out, const Resource&
   resource_logs_at_ = w.begin_message(request::kResourceLogs);
   const std::size_t resource_at = w.begin_message(resource_logs::kResource);
   for (const auto& [key, value] : resource.attributes) {
-    if (const auto* text = std::get_if<std::string>(&value)) {
-      write_string_attribute(w, resource_fields::kAttributes, key, *text);
-    } else if (const auto* integer = std::get_if<std::int64_t>(&value)) {
-      write_scalar_attribute(w, resource_fields::kAttributes, key, *integer);
-    } else if (const auto* number = std::get_if<double>(&value)) {
-      write_scalar_attribute(w, resource_fields::kAttributes, key, *number);
-    } else {
-      write_scalar_attribute(w, resource_fields::kAttributes, key, std::get<bool>(value));
-    }
+    write_key_value(w, resource_fields::kAttributes, key, view_of(value));
   }
   w.end_message(resource_at);
   scope_logs_at_ = w.begin_message(resource_logs::kScopeLogs);
-  w.message_header(scope_logs::kScope, length_delimited_size(scope::kName, kInstrumentationScopeName.size()) +
-                                           length_delimited_size(scope::kVersion, kTelemetrySdkVersion.size()));
-  w.string_field(scope::kName, kInstrumentationScopeName);
-  w.string_field(scope::kVersion, kTelemetrySdkVersion);
+  write_scope(w, scope_logs::kScope);
 }
 
 OtlpLogsProtobufWriter::~OtlpLogsProtobufWriter() {
@@ -184,7 +119,7 @@ void OtlpLogsProtobufWriter::add(const OtlpLogRecordInput& input) {
 
   for (const DecodedField& field : record.fields) {
     if (!masked_.empty() && masked_.contains(field.key)) {
-      write_string_attribute(w, log_record::kAttributes, field.key, MaskedKeys::kMask);
+      write_key_value(w, log_record::kAttributes, field.key, AttributeValueView(MaskedKeys::kMask));
     } else if (const auto* text = std::get_if<std::string_view>(&field.value)) {
       std::string_view value = *text;
       if (field.truncated) {
@@ -192,17 +127,17 @@ void OtlpLogsProtobufWriter::add(const OtlpLogRecordInput& input) {
         scratch_.append(json_text::kTruncatedMarker);
         value = scratch_;
       }
-      write_string_attribute(w, log_record::kAttributes, field.key, value);
+      write_key_value(w, log_record::kAttributes, field.key, AttributeValueView(value));
     } else if (const auto* integer = std::get_if<std::int64_t>(&field.value)) {
-      write_scalar_attribute(w, log_record::kAttributes, field.key, *integer);
+      write_key_value(w, log_record::kAttributes, field.key, AttributeValueView(*integer));
     } else if (const auto* number = std::get_if<double>(&field.value)) {
-      write_scalar_attribute(w, log_record::kAttributes, field.key, *number);
+      write_key_value(w, log_record::kAttributes, field.key, AttributeValueView(*number));
     } else {
-      write_scalar_attribute(w, log_record::kAttributes, field.key, std::get<bool>(field.value));
+      write_key_value(w, log_record::kAttributes, field.key, AttributeValueView(std::get<bool>(field.value)));
     }
   }
-  write_string_attribute(w, log_record::kAttributes, kCodeFilepath, input.file);
-  write_scalar_attribute(w, log_record::kAttributes, kCodeLineno, static_cast<std::int64_t>(input.line));
+  write_key_value(w, log_record::kAttributes, kCodeFilepath, AttributeValueView(std::string_view(input.file)));
+  write_key_value(w, log_record::kAttributes, kCodeLineno, AttributeValueView(static_cast<std::int64_t>(input.line)));
 
   if (record.has_context) {
     w.fixed32_field(log_record::kFlags, record.trace_flags);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "otlp_common_proto.h"
 #include "proto_writer.h"
 
 namespace edaobs::telemetry {
@@ -15,7 +16,10 @@ using detail::Utf8Scan;
 using detail::varint_size;
 using detail::WireType;
 
-constexpr auto kLen = WireType::kLengthDelimited;
+using detail::otlp::kLen;
+using detail::otlp::write_key_value;
+using detail::otlp::write_scope;
+namespace resource_fields = detail::otlp::resource_fields;
 
 // Field numbers from opentelemetry-proto (collector/trace/v1, trace/v1, common/v1, resource/v1).
 namespace request {
@@ -25,17 +29,10 @@ namespace resource_spans {
 constexpr std::uint32_t kResource = proto_tag(1, kLen);
 constexpr std::uint32_t kScopeSpans = proto_tag(2, kLen);
 }  // namespace resource_spans
-namespace resource_fields {
-constexpr std::uint32_t kAttributes = proto_tag(1, kLen);
-}  // namespace resource_fields
 namespace scope_spans {
 constexpr std::uint32_t kScope = proto_tag(1, kLen);
 constexpr std::uint32_t kSpans = proto_tag(2, kLen);
 }  // namespace scope_spans
-namespace scope {
-constexpr std::uint32_t kName = proto_tag(1, kLen);
-constexpr std::uint32_t kVersion = proto_tag(2, kLen);
-}  // namespace scope
 namespace span {
 constexpr std::uint32_t kTraceId = proto_tag(1, kLen);
 constexpr std::uint32_t kSpanId = proto_tag(2, kLen);
@@ -72,17 +69,6 @@ namespace status {
 constexpr std::uint32_t kMessage = proto_tag(2, kLen);
 constexpr std::uint32_t kCode = proto_tag(3, WireType::kVarint);
 }  // namespace status
-namespace key_value {
-constexpr std::uint32_t kKey = proto_tag(1, kLen);
-constexpr std::uint32_t kValue = proto_tag(2, kLen);
-}  // namespace key_value
-namespace any_value {
-constexpr std::uint32_t kString = proto_tag(1, kLen);
-constexpr std::uint32_t kBool = proto_tag(2, WireType::kVarint);
-constexpr std::uint32_t kInt = proto_tag(3, WireType::kVarint);
-constexpr std::uint32_t kDouble = proto_tag(4, WireType::kFixed64);
-}  // namespace any_value
-
 // OTLP SpanFlags: bit 8 says whether bit 9 (the context is remote) is known.
 constexpr std::uint32_t kContextHasIsRemote = 0x100;
 constexpr std::uint32_t kContextIsRemote = 0x200;
@@ -91,53 +77,6 @@ std::uint32_t otlp_flags(std::uint8_t trace_flags, bool is_remote) {
   return std::uint32_t{trace_flags} | kContextHasIsRemote | (is_remote ? kContextIsRemote : 0U);
 }
 
-// int64 is encoded as its two's complement bit pattern (negative values take 10 bytes).
-std::uint64_t int64_bits(std::int64_t v) { return static_cast<std::uint64_t>(v); }
-
-// The AnyValue payload size; `text` is the scan of a string value (unused otherwise).
-std::size_t any_value_size(const AttributeValueView& value, const Utf8Scan& text) {
-  return std::visit(
-      [&text](const auto& v) -> std::size_t {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, bool>) {
-          return 2;
-        } else if constexpr (std::is_same_v<T, std::int64_t>) {
-          return 1 + varint_size(int64_bits(v));
-        } else if constexpr (std::is_same_v<T, double>) {
-          return 9;
-        } else {
-          return length_delimited_size(any_value::kString, text.encoded_size);
-        }
-      },
-      value);
-}
-
-// KeyValue sizes are computed first (cheap), so attributes carry exact, minimal lengths.
-void write_key_value(ProtoWriter& w, std::uint32_t tag, std::string_view key, const AttributeValueView& value) {
-  const Utf8Scan key_scan = scan_utf8(key);
-  const auto* text = std::get_if<std::string_view>(&value);
-  const Utf8Scan text_scan = text != nullptr ? scan_utf8(*text) : Utf8Scan{};
-  const std::size_t value_size = any_value_size(value, text_scan);
-  w.message_header(tag, length_delimited_size(key_value::kKey, key_scan.encoded_size) +
-                            length_delimited_size(key_value::kValue, value_size));
-  w.string_field(key_value::kKey, key, key_scan);
-  w.message_header(key_value::kValue, value_size);
-  // The oneof member is written even when it holds its default (false, 0, "").
-  std::visit(
-      [&w, &text_scan](const auto& v) {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, bool>) {
-          w.varint_field(any_value::kBool, v ? 1 : 0);
-        } else if constexpr (std::is_same_v<T, std::int64_t>) {
-          w.varint_field(any_value::kInt, int64_bits(v));
-        } else if constexpr (std::is_same_v<T, double>) {
-          w.double_field(any_value::kDouble, v);
-        } else {
-          w.string_field(any_value::kString, v, text_scan);
-        }
-      },
-      value);
-}
 
 void write_attributes(ProtoWriter& w, std::uint32_t tag, std::uint32_t dropped_tag, const AttributeList& attributes,
                       const AttributeLimits& limits) {
@@ -240,10 +179,7 @@ void append_otlp_traces_protobuf(std::string& out, const Resource& resource, Spa
   w.end_message(resource_at);
 
   const std::size_t scope_spans_at = w.begin_message(resource_spans::kScopeSpans);
-  w.message_header(scope_spans::kScope, length_delimited_size(scope::kName, kInstrumentationScopeName.size()) +
-                                            length_delimited_size(scope::kVersion, kTelemetrySdkVersion.size()));
-  w.string_field(scope::kName, kInstrumentationScopeName);
-  w.string_field(scope::kVersion, kTelemetrySdkVersion);
+  write_scope(w, scope_spans::kScope);
   for (const auto& s : spans) {
     write_span(w, *s, limits);
   }

@@ -6,28 +6,22 @@
 #include <limits>
 #include <stdexcept>
 
+#include "common/env_values.h"
+
 #include "edaobs/telemetry/trace/otlp_http_exporter.h"
 #include "edaobs/telemetry/trace/tracer_provider.h"
 
 namespace edaobs::telemetry {
 namespace {
 
+using detail::bad_value;
+using detail::lowercase;
+using detail::parse_millis;
+using detail::parse_unsigned;
+using detail::read;
+using detail::trim;
+
 using Lookup = std::function<std::optional<std::string>(std::string_view)>;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-std::invalid_argument bad_value(std::string_view variable, std::string_view value, std::string_view expected) {
-  return std::invalid_argument(std::string(variable) + ": invalid value '" + std::string(value) + "' (" +
-                               std::string(expected) + ")");
-}
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -56,47 +50,11 @@ std::string percent_decode(std::string_view variable, std::string_view raw) {
 }
 
 // A non-empty value of `name`, or nullopt when unset or empty (both mean "default").
-std::optional<std::string> read(const Lookup& lookup, std::string_view name) {
-  std::optional<std::string> value = lookup(name);
-  if (value.has_value() && trim(*value).empty()) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-std::uint64_t parse_unsigned(std::string_view variable, std::string_view raw, std::uint64_t min_value) {
-  const std::string_view value = trim(raw);
-  std::uint64_t parsed = 0;
-  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-  if (ec != std::errc{} || ptr != value.data() + value.size() || parsed < min_value) {
-    throw bad_value(variable, raw, min_value > 0 ? "expected a positive integer" : "expected a non-negative integer");
-  }
-  return parsed;
-}
-
-std::chrono::milliseconds parse_millis(std::string_view variable, std::string_view raw, std::uint64_t min_value) {
-  const std::uint64_t ms = parse_unsigned(variable, raw, min_value);
-  if (ms > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() / 1'000'000)) {
-    throw bad_value(variable, raw, "milliseconds out of range");
-  }
-  return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
-}
-
 bool parse_bool(std::string_view variable, std::string_view raw) {
   const std::string_view value = trim(raw);
   if (iequals_ascii(value, "true")) return true;
   if (iequals_ascii(value, "false")) return false;
   throw bad_value(variable, raw, "expected true or false");
-}
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c + ('a' - 'A'));
-    }
-  }
-  return out;
 }
 
 }  // namespace
