@@ -85,6 +85,9 @@ Consumer::Consumer(ConsumerOptions options, Producer& producer, telemetry::Trace
                        detail::millis(options_.statistics_interval));
   detail::set_property(*conf, "enable.partition.eof", "false");
   detail::set_property(*conf, "auto.offset.reset", "earliest");
+  // Incremental (cooperative) rebalancing: when an instance joins or leaves, only the partitions
+  // that move are revoked; the others keep consuming through the rebalance.
+  detail::set_property(*conf, "partition.assignment.strategy", "cooperative-sticky");
   detail::set_properties(*conf, options_.properties);
   detail::set_event_cb(*conf, *events_);
   detail::set_rebalance_cb(*conf, *rebalance_);
