@@ -7,6 +7,7 @@
 #include "edaobs/runtime/kafka_settings.h"
 #include "edaobs/runtime/shutdown_signal.h"
 #include "edaobs/runtime/startup.h"
+#include "edaobs/runtime/stop_on_fatal_error.h"
 #include "edaobs/telemetry/telemetry.h"
 #include "enrichment.h"
 
@@ -32,6 +33,7 @@ int main(int argc, char** argv) try {
   kafka.consumer.topics = {input};
   kafka::Consumer consumer(kafka.consumer, producer, telemetry.tracer(), telemetry.metrics(), log);
   telemetry.readiness().add_check("kafka", [&] { return consumer.connected() && producer.connected(); });
+  runtime::stop_on_fatal_error(shutdown, telemetry, consumer, producer);  // /health 503, orderly stop, exit 70
   runtime::FaultInjector faults(fault_settings);
   faults.register_admin_routes(telemetry.http());
 
@@ -55,7 +57,7 @@ int main(int argc, char** argv) try {
   while (!shutdown.requested()) consumer.poll(std::chrono::milliseconds(100), enrich);
   log.info("enricher stopping", {{"signal", shutdown.signal_number()}});
   consumer.close();  // finishes in-flight events and commits; the rest unwinds in reverse order
-  return 0;
+  return shutdown.exit_status();
 } catch (const std::exception& error) {
   return runtime::report_startup_failure("enricher", error);
 }

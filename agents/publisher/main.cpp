@@ -8,6 +8,7 @@
 #include "edaobs/runtime/processing_metrics.h"
 #include "edaobs/runtime/shutdown_signal.h"
 #include "edaobs/runtime/startup.h"
+#include "edaobs/runtime/stop_on_fatal_error.h"
 #include "edaobs/telemetry/telemetry.h"
 #include "event_factory.h"
 
@@ -40,6 +41,7 @@ int main(int argc, char** argv) try {
   kafka::Producer ingest_producer(runtime::ingest_producer_options(kafka.producer, ingest_options.timeout),
                                   telemetry.tracer(), telemetry.metrics(), log);
   telemetry.readiness().add_check("kafka", [&] { return producer.connected() && ingest_producer.connected(); });
+  runtime::stop_on_fatal_error(shutdown, telemetry, producer, ingest_producer);  // /health 503, orderly stop, exit 70
   runtime::EventIngest ingest(ingest_producer, ingest_options, processing, log);
 
   // --- the domain step ---------------------------------------------------------------------
@@ -74,7 +76,7 @@ int main(int argc, char** argv) try {
   ingest.stop();  // POSTs get 503 from here on; those already sent are answered as they complete
   ingest_producer.flush(ingest_options.timeout);
   producer.flush(std::chrono::seconds(10));
-  return 0;
+  return shutdown.exit_status();
 } catch (const std::exception& error) {
   return runtime::report_startup_failure("publisher", error);
 }

@@ -7,6 +7,7 @@
 #include "edaobs/runtime/kafka_settings.h"
 #include "edaobs/runtime/shutdown_signal.h"
 #include "edaobs/runtime/startup.h"
+#include "edaobs/runtime/stop_on_fatal_error.h"
 #include "edaobs/telemetry/telemetry.h"
 
 using namespace edaobs;
@@ -29,6 +30,7 @@ int main(int argc, char** argv) try {
   kafka.consumer.topics = {input};
   kafka::Consumer consumer(kafka.consumer, dead_letters, telemetry.tracer(), telemetry.metrics(), log);
   telemetry.readiness().add_check("kafka", [&] { return consumer.connected(); });
+  runtime::stop_on_fatal_error(shutdown, telemetry, consumer, dead_letters);  // /health 503, orderly stop, exit 70
   auto& event_age = telemetry.metrics().histogram(
       "event_age_seconds", "End-to-end age of an event when recorded: now minus ce_time.",
       {"event_type"}, {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300});
@@ -49,7 +51,7 @@ int main(int argc, char** argv) try {
   while (!shutdown.requested()) consumer.poll(std::chrono::milliseconds(100), record);
   log.info("recorder stopping", {{"signal", shutdown.signal_number()}});
   consumer.close();
-  return 0;
+  return shutdown.exit_status();
 } catch (const std::exception& error) {
   return runtime::report_startup_failure("recorder", error);
 }

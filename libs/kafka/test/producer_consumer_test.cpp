@@ -234,10 +234,13 @@ TEST(ProducerConsumer, ConsumerLagIsExposedPerPartition) {
                     telemetry.registry, telemetry.logger);
   // Handle only the first 4 records; later ones stay unhandled, so the committed offset is 4.
   std::size_t seen = 0;
+  std::vector<Completion> in_flight;
   const EventHandler handler = [&](const ConsumedEvent& record) {
     ++seen;
-    // Records from offset 4 on are deferred and never completed: they stay unhandled.
-    return record.offset < 4 ? Outcome::done() : Outcome::deferred();
+    if (record.offset < 4) return Outcome::done();
+    // Records from offset 4 on are deferred and held, never completed: they stay in flight.
+    in_flight.push_back(record.completion);
+    return Outcome::deferred();
   };
   ASSERT_TRUE(poll_until(consumer, handler, [&] {
     return telemetry.metric(R"(kafka_consumer_lag{topic="orders",partition="0"})") == 6;

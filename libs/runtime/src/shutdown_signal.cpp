@@ -46,6 +46,10 @@ ShutdownSignal::ShutdownSignal() {
     while (sigwait(&signals_, &received) == 0) {
       if (received == SIGUSR2) {
         if (finished_) return;
+        if (exit_status_.load() != 0) {  // request_failure(): the deadline holds for it too
+          watch_the_stop();
+          return;
+        }
         continue;
       }
       signal_.store(received);
@@ -97,6 +101,13 @@ void ShutdownSignal::request() noexcept {
     requested_.store(true, std::memory_order_release);
   }
   changed_.notify_all();
+}
+
+void ShutdownSignal::request_failure(int status) noexcept {
+  int none = 0;
+  exit_status_.compare_exchange_strong(none, status);
+  request();
+  if (waiter_.joinable()) pthread_kill(waiter_.native_handle(), SIGUSR2);
 }
 
 bool ShutdownSignal::wait_for(std::chrono::milliseconds timeout) {

@@ -73,3 +73,27 @@ TEST_F(ShutdownSignalBound, AStopThatFinishesInTimeExitsNormally) {
       },
       ::testing::ExitedWithCode(7), "");
 }
+
+TEST(ShutdownSignal, AFailureRequestsTheStopWithItsExitStatus) {
+  ShutdownSignal shutdown;
+  EXPECT_EQ(0, shutdown.exit_status());
+  std::thread failing([&] { shutdown.request_failure(70); });
+  shutdown.wait();
+  failing.join();
+  shutdown.request_failure(3);  // the first failure's status stays
+  EXPECT_EQ(70, shutdown.exit_status());
+  EXPECT_EQ(0, shutdown.signal_number());
+}
+
+TEST_F(ShutdownSignalBound, AStopAfterAFailureIsHeldToTheDeadlineToo) {
+  EXPECT_EXIT(
+      {
+        ShutdownSignal shutdown;
+        shutdown.set_deadline(200ms);
+        shutdown.request_failure(70);
+        shutdown.wait();
+        std::this_thread::sleep_for(30s);  // stuck in the orderly stop
+        std::_Exit(0);
+      },
+      ::testing::ExitedWithCode(124), "shutdown deadline passed");
+}

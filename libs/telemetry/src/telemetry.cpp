@@ -85,6 +85,7 @@ Telemetry::Telemetry(TelemetryOptions options, std::unique_ptr<SpanExporter> exp
     : options_(std::move(options)) {
   registry_ = std::make_unique<Registry>(ConstLabels{{"service", options_.service_name}});
   readiness_ = std::make_unique<Readiness>();
+  liveness_ = std::make_unique<Readiness>(Readiness::WhenEmpty::kReady);
   options_.tracing.service_name = options_.service_name;
   options_.tracing.service_version = options_.service_version;
   tracing_ = use_exporter ? std::make_unique<TracerProvider>(options_.tracing, std::move(exporter))
@@ -101,7 +102,7 @@ Telemetry::Telemetry(TelemetryOptions options, std::unique_ptr<SpanExporter> exp
   logger_ = std::make_unique<Logger>(options_.logging);
   register_process_metrics(*registry_);
   register_self_metrics();
-  http_ = std::make_unique<HttpServer>(options_.http, *registry_, *readiness_);
+  http_ = std::make_unique<HttpServer>(options_.http, *registry_, *readiness_, *liveness_);
 }
 
 Telemetry::~Telemetry() { shutdown(); }

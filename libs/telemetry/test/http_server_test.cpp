@@ -53,7 +53,7 @@ TEST(HttpServer, HealthAndReadiness) {
   const Response health = client.get("/health");
   EXPECT_EQ(health.result_int(), 200U);
   EXPECT_EQ(health[http::field::content_type], "application/json");
-  EXPECT_EQ(boost::json::parse(health.body()), boost::json::parse(R"({"status":"ok"})"));
+  EXPECT_EQ(boost::json::parse(health.body()), boost::json::parse(R"({"status":"ok","checks":{}})"));
 
   const Response not_ready = client.get("/ready");
   EXPECT_EQ(not_ready.result_int(), 503U);
@@ -71,6 +71,24 @@ TEST(HttpServer, HealthAndReadiness) {
   EXPECT_EQ(failing.result_int(), 503U);
   EXPECT_EQ(boost::json::parse(failing.body()).at("checks").at("throws"),
             "error: broker \"gone\"");
+}
+
+TEST(HttpServer, HealthFailsWhileALivenessCheckFails) {
+  Registry registry;
+  Readiness readiness;
+  Readiness liveness(Readiness::WhenEmpty::kReady);
+  std::atomic<bool> broken{false};
+  liveness.add_check("kafka", [&] { return !broken.load(); });
+  HttpServer server(local_options(), registry, readiness, liveness);
+  server.start();
+  Client client(server.port());
+
+  EXPECT_EQ(client.get("/health").result_int(), 200U);
+  broken = true;
+  const Response failing = client.get("/health");
+  EXPECT_EQ(failing.result_int(), 503U);
+  EXPECT_EQ(boost::json::parse(failing.body()),
+            boost::json::parse(R"({"status":"failing","checks":{"kafka":"failing"}})"));
 }
 
 TEST(HttpServer, CustomRoutesAndErrors) {

@@ -60,15 +60,45 @@ void ClientEvents::on_error(RdKafka::Event& event) {
     return;
   }
   if (event.fatal()) {
-    fatal_.store(true, std::memory_order_relaxed);
-    logger_.error("kafka client fatal error",
-                  {{"client", client_name_}, {"error", error_name(code)}, {"detail", text}});
+    on_fatal(code, text);
     return;
   }
   if (const auto held = throttle_.admit(error_name(code))) {
     logger_.warn("kafka client error", {{"client", client_name_}, {"error", error_name(code)},
                                         {"detail", text}, {"repeats_held_back", *held}});
   }
+}
+
+void ClientEvents::on_fatal(RdKafka::ErrorCode code, const std::string& text) {
+  logger_.error("kafka client fatal error: the client cannot keep its guarantees and stops",
+                {{"client", client_name_}, {"error", error_name(code)}, {"detail", text}});
+  FatalErrorHandler handler;
+  std::string reason;
+  {
+    std::lock_guard lock(fatal_mutex_);
+    if (fatal_.load(std::memory_order_relaxed)) return;  // librdkafka raises one fatal error
+    fatal_reason_ = std::string(error_name(code)) + ": " + text;
+    reason = fatal_reason_;
+    handler = fatal_error_handler_;
+    fatal_.store(true, std::memory_order_release);
+  }
+  if (handler) handler(reason);
+}
+
+std::string ClientEvents::fatal_reason() const {
+  std::lock_guard lock(fatal_mutex_);
+  return fatal_reason_;
+}
+
+void ClientEvents::on_fatal_error(FatalErrorHandler handler) {
+  std::string reason;
+  {
+    std::lock_guard lock(fatal_mutex_);
+    fatal_error_handler_ = handler;
+    if (!fatal_.load(std::memory_order_relaxed)) return;
+    reason = fatal_reason_;
+  }
+  if (handler) handler(reason);
 }
 
 void ClientEvents::on_log(RdKafka::Event& event) {

@@ -10,6 +10,7 @@
 #include "client/offset_tracker.h"
 #include "client/rdkafka_config.h"
 #include "client/rebalance_handler.h"
+#include "client/redelivery.h"
 #include "client/resending_sender.h"
 #include "client/span_attributes.h"
 #include "edaobs/kafka/common/config_error.h"
@@ -65,6 +66,7 @@ Consumer::Consumer(ConsumerOptions options, Producer& producer, telemetry::Trace
                                                                registry, logger)),
       lag_(std::make_shared<detail::ConsumerLag>()),
       tracker_(std::make_unique<detail::OffsetTracker>()),
+      redelivery_(std::make_unique<detail::Redelivery>(registry, logger)),
       events_(std::make_unique<detail::ClientEvents>(
           options_.client_id, logger, metrics_->connection_errors,
           [lag = lag_](const boost::json::object& stats) { lag->update(stats); })),
@@ -112,6 +114,7 @@ PollResult Consumer::poll(std::chrono::milliseconds timeout, const EventHandler&
   try {
     sender_->resend_due();
     store_ready_offsets();
+    redelivery_->rewind(*consumer_, *tracker_);
     const std::unique_ptr<RdKafka::Message> message(
         consumer_->consume(static_cast<int>(timeout.count())));
     switch (message->err()) {
@@ -120,6 +123,13 @@ PollResult Consumer::poll(std::chrono::milliseconds timeout, const EventHandler&
       case RdKafka::ERR__TIMED_OUT:
       case RdKafka::ERR__PARTITION_EOF:
         return PollResult::kIdle;
+      case RdKafka::ERR__FATAL: {
+        // A consumer's fatal error (e.g. a fenced static member) comes out of consume().
+        std::string reason;
+        const RdKafka::ErrorCode underlying = consumer_->fatal_error(reason);
+        events_->report_fatal(underlying, reason.empty() ? message->errstr() : reason);
+        return PollResult::kError;
+      }
       default:
         logger_.warn("kafka consumer error", {{"error", detail::error_name(message->err())},
                                               {"detail", message->errstr()}});
@@ -206,7 +216,11 @@ PollResult Consumer::dispatch(RdKafka::Message& message, const EventHandler& han
                                     received, span.context());
       const ConsumedEvent record{*decoded, topic, partition, offset, timestamp, span,
                                  std::move(completion)};
-      result = carry_out(run_handler(handler, record), record, original, received);
+      Outcome outcome = redelivery_->exhausted(topic, partition, offset)
+                            ? Outcome::reject(detail::Redelivery::kReason,
+                                              "the handler dropped this record's completion without done() on every attempt")
+                            : run_handler(handler, record);
+      result = carry_out(std::move(outcome), record, original, received);
     }
   }
   metrics_->consume_duration.with({topic}).observe(

@@ -1,6 +1,7 @@
 #include "client/offset_tracker.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace edaobs::kafka {
 
@@ -42,6 +43,7 @@ void PartitionTrack::finish(std::int64_t offset, bool handled) {
   if (it == records_.end() || it->offset != offset || it->state != State::kPending) return;
   it->state = handled ? State::kDone : State::kAbandoned;
   --pending_;
+  if (!handled) abandoned_ = true;
   while (!records_.empty() && records_.front().state == State::kDone) {
     ready_ = records_.front().offset + 1;
     dirty_ = true;
@@ -55,6 +57,14 @@ std::optional<std::int64_t> PartitionTrack::take_ready() {
   if (!dirty_) return std::nullopt;
   dirty_ = false;
   return ready_;
+}
+
+std::optional<std::int64_t> PartitionTrack::take_abandoned() {
+  const std::lock_guard lock(mutex_);
+  if (!std::exchange(abandoned_, false) || records_.empty()) return std::nullopt;
+  // The first record not done (done ones are popped from the front): the abandoned one or a
+  // record before it still in flight, whose completion will no longer count.
+  return records_.front().offset;
 }
 
 bool PartitionTrack::wait_idle(std::chrono::steady_clock::time_point deadline) {
@@ -109,6 +119,19 @@ std::vector<ReadyOffset> OffsetTracker::take_ready() {
     }
   }
   return ready;
+}
+
+std::vector<ReadyOffset> OffsetTracker::take_abandoned() {
+  std::vector<ReadyOffset> abandoned;
+  for (auto& [topic, partitions] : partitions_) {
+    for (auto& [partition, track] : partitions) {
+      if (const auto offset = track->take_abandoned()) {
+        abandoned.push_back({topic, partition, *offset});
+        track = std::make_shared<PartitionTrack>();
+      }
+    }
+  }
+  return abandoned;
 }
 
 bool OffsetTracker::wait_idle(const std::vector<std::pair<std::string, std::int32_t>>& partitions,

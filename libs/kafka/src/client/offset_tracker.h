@@ -28,6 +28,9 @@ class PartitionTrack {
   void finish(std::int64_t offset, bool handled);
   // The offset to store (next to consume) if it moved since the last call.
   [[nodiscard]] std::optional<std::int64_t> take_ready();
+  // When a completion was dropped without done() since the last call (the partition is stuck
+  // behind it), the offset to consume again from: the first record not done.
+  [[nodiscard]] std::optional<std::int64_t> take_abandoned();
   // Waits until no record is pending (abandoned ones do not count); false at the deadline.
   bool wait_idle(std::chrono::steady_clock::time_point deadline);
   [[nodiscard]] std::size_t pending() const;
@@ -44,6 +47,7 @@ class PartitionTrack {
   std::size_t pending_ = 0;
   std::int64_t ready_ = -1;
   bool dirty_ = false;
+  bool abandoned_ = false;
 };
 
 }  // namespace edaobs::kafka::detail
@@ -104,6 +108,9 @@ class OffsetTracker {
   // Registers the record as in flight; the partition is tracked on first sight if needed.
   [[nodiscard]] Completion begin(std::string_view topic, std::int32_t partition, std::int64_t offset);
   [[nodiscard]] std::vector<ReadyOffset> take_ready();
+  // Partitions with an abandoned record, each with the offset to consume again from. Their
+  // tracking restarts there (completions still out for the old records no longer count).
+  [[nodiscard]] std::vector<ReadyOffset> take_abandoned();
   // Waits for the pending records of the given partitions (all when empty) until the deadline.
   bool wait_idle(const std::vector<std::pair<std::string, std::int32_t>>& partitions,
                  std::chrono::steady_clock::time_point deadline);

@@ -10,6 +10,7 @@ namespace edaobs::telemetry::detail {
 
 // `path` is one of RouteTable's built-in paths.
 [[nodiscard]] HttpResponse serve_builtin(const BeastRequest& request, std::string_view path,
-                                         Registry& registry, const Readiness& readiness);
+                                         Registry& registry, const Readiness& readiness,
+                                         const Readiness& liveness);
 
 }  // namespace edaobs::telemetry::detail

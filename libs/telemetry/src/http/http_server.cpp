@@ -80,10 +80,12 @@ tcp::endpoint resolve_endpoint(const std::string& address, std::uint16_t port) {
 
 class HttpServer::Impl {
  public:
-  Impl(HttpServerOptions options, Registry& registry, Readiness& readiness)
+  Impl(HttpServerOptions options, Registry& registry, const Readiness& readiness,
+       const Readiness* liveness)
       : options_(std::move(options)),
         registry_(registry),
         readiness_(readiness),
+        liveness_(liveness != nullptr ? *liveness : always_alive_),
         pending_(options_.max_pending_replies) {
     options_.io_threads = std::max(1U, options_.io_threads);
   }
@@ -305,7 +307,7 @@ class HttpServer::Impl {
     const std::string_view target = request.target();
     const std::string_view path = target.substr(0, target.find('?'));
     try {
-      if (detail::RouteTable::builtin(path)) return detail::serve_builtin(request, path, registry_, readiness_);
+      if (detail::RouteTable::builtin(path)) return detail::serve_builtin(request, path, registry_, readiness_, liveness_);
       detail::RouteLookup found = routes_.find(request.method_string(), path);
       if (!found.route) {
         if (!found.path_known) return json_error(404, "not found");
@@ -356,7 +358,9 @@ class HttpServer::Impl {
 
   HttpServerOptions options_;
   Registry& registry_;
-  Readiness& readiness_;
+  const Readiness always_alive_{Readiness::WhenEmpty::kReady};  // when no liveness was given
+  const Readiness& readiness_;
+  const Readiness& liveness_;
 
   std::mutex lifecycle_mutex_;  // serialises start() and stop()
   std::unique_ptr<asio::io_context> io_;
@@ -378,7 +382,11 @@ class HttpServer::Impl {
 };
 
 HttpServer::HttpServer(HttpServerOptions options, Registry& registry, Readiness& readiness)
-    : impl_(std::make_unique<Impl>(std::move(options), registry, readiness)) {}
+    : impl_(std::make_unique<Impl>(std::move(options), registry, readiness, nullptr)) {}
+
+HttpServer::HttpServer(HttpServerOptions options, Registry& registry, Readiness& readiness,
+                       Readiness& liveness)
+    : impl_(std::make_unique<Impl>(std::move(options), registry, readiness, &liveness)) {}
 
 HttpServer::~HttpServer() = default;
 

@@ -6,7 +6,7 @@
 
 namespace edaobs::telemetry {
 
-std::string ReadinessReport::to_json() const {
+std::string ReadinessReport::to_json(std::string_view passing, std::string_view failing) const {
   boost::json::object detail;
   for (const auto& check : checks) {
     if (!check.error.empty()) {
@@ -16,7 +16,7 @@ std::string ReadinessReport::to_json() const {
     }
   }
   boost::json::object body;
-  body["status"] = ready ? "ready" : "not_ready";
+  body["status"] = ready ? passing : failing;
   body["checks"] = std::move(detail);
   return boost::json::serialize(body);
 }
@@ -40,7 +40,7 @@ ReadinessReport Readiness::evaluate() const {
     checks = checks_;
   }
   ReadinessReport report;
-  report.ready = !checks.empty();
+  report.ready = !checks.empty() || when_empty_ == WhenEmpty::kReady;
   report.checks.reserve(checks.size());
   for (const auto& [name, check] : checks) {
     ReadinessCheckResult result{name, false, {}};

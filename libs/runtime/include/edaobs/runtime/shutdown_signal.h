@@ -36,8 +36,14 @@ class ShutdownSignal {
   // Blocks until a stop is requested or the timeout passes; returns requested().
   bool wait_for(std::chrono::milliseconds timeout);
   void wait();
-  // Requests a stop from inside the program (e.g. a fatal error in a worker).
+  // Requests a stop from inside the program.
   void request() noexcept;
+  // Requests the stop because the agent cannot go on (e.g. a Kafka client's fatal error): the
+  // same orderly stop, held to the same deadline, and exit_status() becomes `status` (the first
+  // failure's status wins).
+  void request_failure(int status) noexcept;
+  // What main() returns after the orderly stop: 0, or the status of request_failure().
+  [[nodiscard]] int exit_status() const noexcept { return exit_status_.load(); }
   // The signal that caused the stop (0 when requested from inside).
   [[nodiscard]] int signal_number() const noexcept { return signal_.load(); }
   // How long the orderly stop may take once a signal arrived (0: no limit).
@@ -50,6 +56,7 @@ class ShutdownSignal {
   std::atomic<bool> requested_{false};
   std::atomic<bool> finished_{false};
   std::atomic<int> signal_{0};
+  std::atomic<int> exit_status_{0};
   std::atomic<std::chrono::milliseconds::rep> deadline_ms_{0};
   std::mutex mutex_;
   std::condition_variable changed_;

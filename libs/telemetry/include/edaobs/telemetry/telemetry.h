@@ -83,6 +83,9 @@ class Telemetry {
   [[nodiscard]] Registry& metrics() noexcept { return *registry_; }
   [[nodiscard]] Logger& log() noexcept { return *logger_; }
   [[nodiscard]] Readiness& readiness() noexcept { return *readiness_; }
+  // Liveness checks for GET /health: 503 while one fails (e.g. a client broken beyond repair),
+  // so the supervisor restarts the agent. None registered: alive.
+  [[nodiscard]] Readiness& liveness() noexcept { return *liveness_; }
   [[nodiscard]] HttpServer& http() noexcept { return *http_; }
   [[nodiscard]] TracerProvider& tracing() noexcept { return *tracing_; }
   // Null when OTLP logs are off (OTEL_LOGS_EXPORTER=none, OTEL_SDK_DISABLED=true).
@@ -107,6 +110,7 @@ class Telemetry {
   // Declaration order is teardown order reversed: the endpoints go first, the registry last.
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<Readiness> readiness_;
+  std::unique_ptr<Readiness> liveness_;
   std::shared_ptr<OtlpLogExporter> log_exporter_;  // null when OTLP logs are off
   std::unique_ptr<Logger> logger_;
   std::unique_ptr<TracerProvider> tracing_;

@@ -4,9 +4,10 @@
 //
 // A Completion is a shared handle: copies refer to the same record (so it can be captured by a
 // std::function, e.g. a producer's delivery callback), done() on any copy completes it, and when
-// the last copy goes away without done() the record counts as NOT handled: its offset, and every
-// later offset of its partition, stays unstored, and after a restart or rebalance the record is
-// consumed again. Thread-safe; done() may be called from any thread.
+// the last copy goes away without done() the record counts as NOT handled (a bug in a deferred
+// handler): its offset stays unstored and the consumer consumes its partition again from it
+// (records in flight after it are handled twice); a record dropped on three attempts in a row is
+// dead-lettered as "completion_abandoned". Thread-safe; done() may be called from any thread.
 #include <memory>
 
 namespace edaobs::kafka {

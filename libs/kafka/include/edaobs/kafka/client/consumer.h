@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "edaobs/kafka/client/completion.h"
+#include "edaobs/kafka/client/fatal_error.h"
 #include "edaobs/kafka/client/options.h"
 #include "edaobs/kafka/client/outcome.h"
 #include "edaobs/kafka/client/processing_metrics.h"
@@ -65,6 +66,7 @@ namespace edaobs::kafka {
 namespace detail {
 class ClientEvents;
 class OffsetTracker;
+class Redelivery;
 class RebalanceHandler;
 class ConsumerLag;
 class DeadLetterWriter;
@@ -83,8 +85,8 @@ struct ConsumedEvent {
   // The record's process span, active on this thread during the call: add attributes.
   telemetry::Span& span;
   // For Outcome::deferred() only: take a copy and call done() once the record is handled (from
-  // any thread). A deferred record whose every copy is dropped without done() stays unhandled:
-  // it and the rest of its partition are consumed again after a restart or rebalance.
+  // any thread). A deferred record whose every copy is dropped without done() is consumed again,
+  // with what followed it on its partition (completion.h).
   Completion completion;
 };
 
@@ -124,6 +126,10 @@ class Consumer {
   // waits for a retry.
   [[nodiscard]] bool connected() const noexcept;
   [[nodiscard]] std::size_t assigned_partitions() const noexcept;
+  // The fatal error librdkafka raised (fatal_error.h); nullopt while none did.
+  [[nodiscard]] std::optional<std::string> fatal_error() const;
+  // `handler` runs once when a fatal error occurs, or at once when one already has.
+  void on_fatal_error(FatalErrorHandler handler);
   // Records handed to handlers whose completion is still outstanding.
   [[nodiscard]] std::size_t in_flight() const;
   // The group's committed offset (next offset to consume) for a partition, asked from the group
@@ -134,6 +140,7 @@ class Consumer {
 
  private:
   struct Metrics;
+  friend void testing::raise_fatal_error(Consumer&, std::string_view);
   friend class detail::RebalanceHandler;
 
   PollResult dispatch(RdKafka::Message& message, const EventHandler& handler);
@@ -155,6 +162,7 @@ class Consumer {
   std::unique_ptr<detail::DeadLetterWriter> dead_letters_;
   std::shared_ptr<detail::ConsumerLag> lag_;  // shared with the registry's collect callback
   std::unique_ptr<detail::OffsetTracker> tracker_;
+  std::unique_ptr<detail::Redelivery> redelivery_;  // records whose completion was dropped
   std::unique_ptr<detail::ClientEvents> events_;
   std::unique_ptr<detail::RebalanceHandler> rebalance_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;  // after its callbacks: destroyed first

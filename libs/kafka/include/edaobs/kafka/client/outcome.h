@@ -7,8 +7,8 @@
 //   forward(t, e)     republish `e` to topic `t`: the record is complete once the broker has
 //                     acknowledged the republished event; a failed send is retried with backoff
 //                     (the input offset is held back meanwhile), never dead-lettered;
-//   deferred()        the handler took the record's Completion (ConsumedEvent::defer()) and
-//                     completes it itself, later, from any thread.
+//   deferred()        the handler took a copy of the record's Completion
+//                     (ConsumedEvent::completion) and completes it itself, later, from any thread.
 // The consumer records events_processed_total, event_processing_duration_seconds and
 // event_errors_total for every outcome, success when the record is really complete.
 #include <string>

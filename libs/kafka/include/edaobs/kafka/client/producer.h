@@ -16,10 +16,13 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <thread>
 
 #include "edaobs/kafka/client/delivery.h"
+#include "edaobs/kafka/client/fatal_error.h"
 #include "edaobs/kafka/client/options.h"
 #include "edaobs/kafka/envelope/event.h"
 #include "edaobs/telemetry/logs/logger.h"
@@ -70,9 +73,14 @@ class Producer {
   [[nodiscard]] bool connected() const noexcept;
   // Records enqueued and not yet reported.
   [[nodiscard]] int outstanding() const noexcept;
+  // The fatal error librdkafka raised (fatal_error.h); nullopt while none did.
+  [[nodiscard]] std::optional<std::string> fatal_error() const;
+  // `handler` runs once when a fatal error occurs, or at once when one already has.
+  void on_fatal_error(FatalErrorHandler handler);
 
  private:
   struct Metrics;
+  friend void testing::raise_fatal_error(Producer&, std::string_view);
   struct PendingDelivery;
   friend class detail::DeliveryDispatcher;
 

@@ -1,6 +1,6 @@
 #pragma once
 // The agent's HTTP endpoints over Boost.Beast: GET /metrics (format negotiated from Accept),
-// GET /health (liveness), GET /ready (readiness checks), plus routes the agent adds.
+// GET /health (liveness checks), GET /ready (readiness checks), plus routes the agent adds.
 //
 //   Readiness readiness;
 //   readiness.add_check("kafka_connected", [&] { return consumer.connected(); });
@@ -54,8 +54,12 @@ struct DeferredRouteOptions {
 
 class HttpServer {
  public:
-  // `registry` and `readiness` must outlive the server.
+  // `registry` and `readiness` must outlive the server. GET /health answers 200 always.
   HttpServer(HttpServerOptions options, Registry& registry, Readiness& readiness);
+  // Same, with GET /health answering 503 while a `liveness` check fails (it must outlive the
+  // server too).
+  HttpServer(HttpServerOptions options, Registry& registry, Readiness& readiness,
+             Readiness& liveness);
   ~HttpServer();  // stops
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
