@@ -53,23 +53,30 @@ void LogWorker::wake() noexcept {
   }
 }
 
+void LogWorker::announce(SleepMode mode) noexcept {
+  // A new number for every sleep; awake keeps the last one (callers ignore it anyway).
+  if (mode != SleepMode::kAwake) ++sleeps_;
+  sleep_state_.store((sleeps_ << 2) | static_cast<std::uint64_t>(mode));  // seq_cst
+}
+
 LogWorker::Wake LogWorker::wait_for_work(bool was_busy) {
   std::unique_lock lock(mutex_);
   const auto requested = [&] { return stop_requested_ || flush_requested_ != flush_completed_; };
   // Lines came in the last period, so more are likely: stay on the timer, which spares their
   // callers the wake-up. A period without any line lets the worker sleep until the next one.
   if (!was_busy && !requested() && queue_.size() == 0) {
-    wake_pending_.store(false);
-    sleep_mode_.store(SleepMode::kIdle);  // seq_cst, before the queue is read again
-    wake_.wait(lock, [&] { return requested() || queue_.size() != 0; });
+    announce(SleepMode::kIdle);  // before the queue is read again
+    wake_.wait(lock, [&] {
+      idle_checks_.fetch_add(1, std::memory_order_relaxed);
+      return requested() || queue_.size() != 0;
+    });
   }
   if (!requested()) {
-    wake_pending_.store(false);
-    sleep_mode_.store(SleepMode::kGathering);
+    announce(SleepMode::kGathering);
     wake_.wait_for(lock, kMaxBatchDelay,
                    [&] { return requested() || queue_.size() >= wake_threshold_; });
   }
-  sleep_mode_.store(SleepMode::kAwake);
+  announce(SleepMode::kAwake);
   return Wake{stop_requested_, flush_requested_};
 }
 

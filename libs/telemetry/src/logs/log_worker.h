@@ -9,7 +9,10 @@
 // log call makes no syscall and takes no lock, so at a steady rate callers never wake it.
 // flush() wakes it at once. The handshake that keeps a wake-up from being lost: the worker announces
 // how it sleeps (seq_cst) before it looks at the queue, and a caller claims its slot (seq_cst)
-// before it reads that announcement, so one of the two always sees the other.
+// before it reads that announcement, so one of the two always sees the other. Each sleep has a
+// number of its own, and the one caller that wakes it is the first to swap that number into
+// woken_sleep_: a caller pre-empted between reading how the worker sleeps and that swap holds a
+// stale number, so it can cost a spurious wake-up but never make a later caller skip one.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -44,23 +47,40 @@ class LogWorker {
   LogWorker(LogWorker&&) = delete;
   LogWorker& operator=(LogWorker&&) = delete;
 
-  // Called by a caller right after it published the entry at `position`. Wakes the worker if
-  // this line is the first one it waits for, or if the queue is now half full.
-  void on_published(std::uint64_t position) noexcept {
-    const SleepMode mode = sleep_mode_.load(std::memory_order_seq_cst);
+  // The two halves of what a caller does right after it published the entry at `position`
+  // (on_published); apart only so a test can pre-empt a caller between them.
+  struct WakeTicket {
+    std::uint64_t sleep = 0;  // the sleep the caller saw; 0: no wake-up needed
+  };
+  // Whether the worker needs this caller's wake-up: it sleeps without a timer, or the queue is
+  // now half full.
+  [[nodiscard]] WakeTicket check_wake(std::uint64_t position) const noexcept {
+    const std::uint64_t sleep = sleep_state_.load(std::memory_order_seq_cst);
+    const auto mode = static_cast<SleepMode>(sleep & kModeMask);
     if (mode == SleepMode::kAwake) {
-      return;
+      return {};
     }
     if (mode == SleepMode::kGathering) {
       const auto queued = static_cast<std::int64_t>(position + 1 - queue_.popped());
       if (queued < static_cast<std::int64_t>(wake_threshold_)) {
-        return;
+        return {};
       }
     }
-    if (!wake_pending_.exchange(true)) {
+    return {sleep};
+  }
+  // Wakes the worker unless another caller already woke this sleep.
+  void claim_wake(WakeTicket ticket) noexcept {
+    if (ticket.sleep != 0 && woken_sleep_.exchange(ticket.sleep) != ticket.sleep) {
       wake();  // one caller per sleep pays for the wake-up
     }
   }
+  void on_published(std::uint64_t position) noexcept { claim_wake(check_wake(position)); }
+  // For tests: the worker sleeps without a timer (only a caller or flush() can wake it), and how
+  // often it has looked at the queue from that sleep (each wake-up, spurious ones included).
+  [[nodiscard]] bool idle() const noexcept {
+    return static_cast<SleepMode>(sleep_state_.load() & kModeMask) == SleepMode::kIdle;
+  }
+  [[nodiscard]] std::uint64_t idle_checks() const noexcept { return idle_checks_.load(); }
 
   // Waits until every line claimed before the call is written (or dropped) and the writer is
   // flushed; false if `timeout` passed first, or if called on the worker itself (a forwarder).
@@ -76,6 +96,9 @@ class LogWorker {
     kIdle,       // no line for a whole period: the next line wakes it
     kGathering,  // timer running: only a half-full queue wakes it
   };
+  // sleep_state_ = (number of the sleep << 2) | mode.
+  static constexpr std::uint64_t kModeMask = 3;
+  void announce(SleepMode mode) noexcept;
   struct Wake {
     bool stop = false;
     std::uint64_t flush_generation = 0;
@@ -95,8 +118,10 @@ class LogWorker {
   const std::size_t wake_threshold_;
 
   // Read by every log call: kept apart from what the worker and flush() write.
-  alignas(64) std::atomic<SleepMode> sleep_mode_{SleepMode::kAwake};
-  std::atomic<bool> wake_pending_{false};
+  alignas(64) std::atomic<std::uint64_t> sleep_state_{0};  // awake, sleep 0
+  std::atomic<std::uint64_t> woken_sleep_{0};  // the last sleep_state_ a caller woke
+  std::uint64_t sleeps_ = 0;                   // the worker's own count
+  std::atomic<std::uint64_t> idle_checks_{0};
 
   alignas(64) std::mutex mutex_;
   std::condition_variable wake_;     // the worker waits here
