@@ -42,6 +42,7 @@ ShutdownSignal::ShutdownSignal() {
     throw std::system_error(rc, std::generic_category(), "pthread_sigmask");
   }
   waiter_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "edaobs-signals");
     int received = 0;
     while (sigwait(&signals_, &received) == 0) {
       if (received == SIGUSR2) {

@@ -1,5 +1,6 @@
 #include "edaobs/kafka/client/producer.h"
 
+#include <pthread.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <algorithm>
@@ -265,6 +266,7 @@ void Producer::deliver(std::unique_ptr<PendingDelivery> pending,
 }
 
 void Producer::poll_loop(std::stop_token stop) {
+  pthread_setname_np(pthread_self(), "edaobs-delivery");
   while (!stop.stop_requested()) {
     producer_->poll(50);
     progress_.notify_all();

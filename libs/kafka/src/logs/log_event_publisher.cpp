@@ -1,5 +1,6 @@
 #include "edaobs/kafka/logs/log_event_publisher.h"
 
+#include <pthread.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <atomic>
@@ -158,6 +159,7 @@ class LogEventPublisher::Worker final : public RdKafka::DeliveryReportCb, public
 
  private:
   void run() {
+    pthread_setname_np(pthread_self(), "edaobs-logpub");
     std::vector<std::string> batch;
     for (;;) {
       bool closing = false;

@@ -4,6 +4,7 @@
 
 #include "edaobs/telemetry/http/http_server.h"
 
+#include <pthread.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -204,6 +205,7 @@ class HttpServer::Impl {
   };
 
   void run_io() {
+    pthread_setname_np(pthread_self(), "edaobs-http");
     for (;;) {
       try {
         io_->run();

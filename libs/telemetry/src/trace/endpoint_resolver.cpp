@@ -1,5 +1,6 @@
 #include "endpoint_resolver.h"
 
+#include <pthread.h>
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <sys/socket.h>
@@ -89,6 +90,7 @@ ResolveOutcome EndpointResolver::resolve(std::chrono::steady_clock::time_point d
 namespace {
 
 void run_lookups(const std::shared_ptr<EndpointResolver::Shared>& shared) {
+  pthread_setname_np(pthread_self(), "edaobs-dns");
   EndpointResolver::Shared& s = *shared;
   std::unique_lock lock(s.mutex);
   for (;;) {
