@@ -11,7 +11,14 @@ stop_kafka() {
     f="$(pid_file "kafka-$i")"
     if is_running "kafka-$i"; then kill -TERM -- "-$(cat "$f")" 2>/dev/null || true; fi
   done
-  for ((i = KAFKA_CLUSTER_SIZE; i >= 1; i--)); do stop_recorded "kafka-$i" 30; done
+  for ((i = KAFKA_CLUSTER_SIZE; i >= 1; i--)); do
+    f="$(pid_file "kafka-$i")"
+    if [[ -f "$f" ]] && ! is_running "kafka-$i"; then  # gone already, after the shared TERM
+      info "stopped kafka-$i (pid $(cat "$f"))"
+      rm -f "$f"
+    fi
+    stop_recorded "kafka-$i" 30
+  done
   stop_recorded kafka 30
 }
 

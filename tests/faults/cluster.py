@@ -142,6 +142,7 @@ def leader_kill_on(chain, args):
     with Load(chain, args.rate) as load:
         time.sleep(WARM_UP_S)
         partition, leader = busiest_partition_leader(chain, load)
+        controller = metadata().get("controllerid")  # losing the active controller too takes longer
         first_after = load._n + 1  # the POSTs numbered from here start after the kill
         kill_stack_component(f"kafka-{leader}")
         killed_at = time.monotonic()
@@ -158,7 +159,7 @@ def leader_kill_on(chain, args):
     if crashed:
         violations.append(f"agents exited: {crashed}")
     return outcome("leader_kill", chain, load, recovery_s=recorded_s, killed_node=leader,
-                   busiest_partition=partition, first_201_after_kill_s=acked_s, node_down_s=down_s,
+                   busiest_partition=partition, was_controller=controller == leader, first_201_after_kill_s=acked_s, node_down_s=down_s,
                    rejoined_s=rejoin_s, brokers=e2e.KAFKA, violations=violations)
 
 
