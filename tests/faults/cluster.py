@@ -143,8 +143,8 @@ def leader_kill_on(chain, args):
         time.sleep(WARM_UP_S)
         partition, leader = busiest_partition_leader(chain, load)
         controller = metadata().get("controllerid")  # losing the active controller too takes longer
-        first_after = load._n + 1  # the POSTs numbered from here start after the kill
-        kill_stack_component(f"kafka-{leader}")
+        kill_stack_component(f"kafka-{leader}")  # returns once the process is gone
+        first_after = load._n + 1  # the POSTs numbered from here started after the kill
         killed_at = time.monotonic()
         acked_s, recorded_s = wait_for_continuation(chain, load, first_after, killed_at)
         if recorded_s is None:
