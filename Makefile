@@ -4,6 +4,10 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 SANITIZE ?= OFF
 JOBS ?= $(shell nproc)
+# 1: Kafka as one node (9092); 3: a three-node KRaft cluster (9092, 9094, 9096), `make stack-up KAFKA_NODES=3`.
+KAFKA_NODES ?= 1
+# 0: `make faults` leaves out the three-node cluster's scenarios (leader_kill).
+FAULTS_CLUSTER ?= 1
 CTEST := ctest --test-dir $(BUILD_DIR) --output-on-failure
 
 .PHONY: help deps configure build unit e2e test demo stack-up stack-down bench load faults trace backup restore clean
@@ -14,11 +18,11 @@ help:
 	@echo "make deps        install dependencies (Debian packages, Kafka, Jaeger, Collector) into .stack/"
 	@echo "make build       configure and build into $(BUILD_DIR)/ (BUILD_TYPE=$(BUILD_TYPE), SANITIZE=ON for ASan+UBSan)"
 	@echo "make unit | e2e  one test suite"
-	@echo "make stack-up    start Kafka, Collector, Jaeger, Prometheus, Alertmanager on 127.0.0.1"
+	@echo "make stack-up    start Kafka, Collector, Jaeger, Prometheus, Alertmanager on 127.0.0.1 (KAFKA_NODES=3: a Kafka cluster)"
 	@echo "make stack-down  stop everything edaobs started (agents included)"
 	@echo "make bench       run the benchmarks; JSON results in $(BUILD_DIR)/bench/"
 	@echo "make load        load-test the chain on the real stack (LOAD_ARGS=--help for options)"
-	@echo "make faults      broker outage, consumer crashes, backends down: nothing acknowledged may be lost (FAULTS_ARGS=--help)"
+	@echo "make faults      broker outage, consumer crashes, backends down, cluster leader kill: nothing acknowledged may be lost (FAULTS_ARGS=--help, FAULTS_CLUSTER=0)"
 	@echo "make trace ID=x  one event's story: its trace as a waterfall, its log lines, its services' latency"
 	@echo "make backup      snapshot Prometheus, VictoriaLogs and Jaeger's Badger store into .run/backups/<UTC time>/"
 	@echo "make restore DIR=.run/backups/<time>  bring a backup back (restarts those three services)"
@@ -49,7 +53,7 @@ test: deps build
 	exit $$status
 
 stack-up:
-	@scripts/stack-up.sh
+	@KAFKA_NODES=$(KAFKA_NODES) scripts/stack-up.sh
 
 stack-down:
 	@scripts/stack-down.sh
@@ -64,7 +68,7 @@ load: build
 	@scripts/load.sh $(BUILD_DIR) $(LOAD_ARGS)
 
 faults: build
-	@scripts/faults.sh $(BUILD_DIR) $(FAULTS_ARGS)
+	@FAULTS_CLUSTER=$(FAULTS_CLUSTER) scripts/faults.sh $(BUILD_DIR) $(FAULTS_ARGS)
 
 trace:
 	@if [ -z "$(ID)" ]; then echo "usage: make trace ID=<event id or trace id>"; exit 2; fi

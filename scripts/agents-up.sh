@@ -8,10 +8,13 @@ build="${EDAOBS_BUILD_DIR:-$EDAOBS_ROOT/build}"
 # name port
 AGENTS=("publisher 8080" "enricher 8081" "recorder 8082")
 
+# The Kafka that runs: the single node, or all three nodes of the cluster (KAFKA_NODES=3).
+KAFKA_BROKERS="${KAFKA_BROKERS:-$(kafka_brokers)}"
+
 step "Starting the agents"
 # Consumers become ready once their input topic exists; a metadata request creates a missing one.
 for topic in events.raw events.enriched; do
-  kcat -b "${KAFKA_BROKERS:-127.0.0.1:9092}" -L -t "$topic" >/dev/null
+  kcat -b "$KAFKA_BROKERS" -L -t "$topic" >/dev/null
 done
 for entry in "${AGENTS[@]}"; do
   read -r name port <<<"$entry"
@@ -22,7 +25,7 @@ for entry in "${AGENTS[@]}"; do
   log="$LOG_DIR/agent-$name.log"
   info "starting $name on :$port (log: ${log#"$EDAOBS_ROOT"/})"
   OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4318}" \
-    KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}" \
+    KAFKA_BROKERS="$KAFKA_BROKERS" \
     EDAOBS_HTTP_ADDRESS="${EDAOBS_HTTP_ADDRESS:-127.0.0.1}" \
     start_bg "agent-$name" "$log" "$exe"
 done

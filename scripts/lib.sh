@@ -101,3 +101,25 @@ stop_recorded() {
   fi
   rm -f "$f"
 }
+
+# Kafka in cluster mode (KAFKA_NODES=3, scripts/kafka-cluster.sh): node i's client port is
+# 9090+2i (9092, 9094, 9096: 9093 and 9095 belong to Alertmanager and its webhook receiver), its
+# controller port 19092+i (19093..19095). Its pid file is kafka-i.
+KAFKA_CLUSTER_SIZE=3
+kafka_node_port() { printf '%d' $((9090 + 2 * $1)); }
+kafka_controller_port() { printf '%d' $((19092 + $1)); }
+kafka_cluster_brokers() {
+  local i list=()
+  for ((i = 1; i <= KAFKA_CLUSTER_SIZE; i++)); do list+=("127.0.0.1:$(kafka_node_port "$i")"); done
+  (IFS=,; printf '%s' "${list[*]}")
+}
+kafka_cluster_running() {
+  local i
+  for ((i = 1; i <= KAFKA_CLUSTER_SIZE; i++)); do is_running "kafka-$i" && return 0; done
+  return 1
+}
+# kafka_brokers: the bootstrap list of the Kafka that runs (the cluster's three nodes when any of
+# them runs, else the single node), for the agents and kcat.
+kafka_brokers() {
+  if kafka_cluster_running; then kafka_cluster_brokers; else printf '127.0.0.1:9092'; fi
+}

@@ -11,6 +11,10 @@ READY_TIMEOUT="${EDAOBS_READY_TIMEOUT:-120}"
 METRICS_RETENTION="${EDAOBS_METRICS_RETENTION:-30d}"   # Prometheus --storage.tsdb.retention.time
 export EDAOBS_TRACES_RETENTION="${EDAOBS_TRACES_RETENTION:-168h}"  # Jaeger Badger span TTL (7 d)
 LOGS_RETENTION="${EDAOBS_LOGS_RETENTION:-14d}"         # VictoriaLogs -retentionPeriod
+# 1: one combined broker+controller on 9092; 3: a three-node cluster (scripts/kafka-cluster.sh).
+KAFKA_NODES="${KAFKA_NODES:-1}"
+KAFKA_JAVA=(java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true
+  "-Dlog4j.configuration=file:$OBS/kafka/log4j.properties" -cp "$KAFKA_HOME/libs/*")
 
 require() { [[ -e "$1" ]] || die "$2 is missing ($1); run 'make deps' first"; }
 
@@ -57,13 +61,23 @@ start_component() {
 kafka_ready() { kcat -b 127.0.0.1:9092 -L -m 2 -J 2>/dev/null | jq -e '.brokers | length > 0' >/dev/null; }
 
 start_kafka() {
+  case "$KAFKA_NODES" in
+    1) start_kafka_single ;;
+    "$KAFKA_CLUSTER_SIZE") start_kafka_cluster ;;
+    *) die "KAFKA_NODES=$KAFKA_NODES: 1 (one node) or $KAFKA_CLUSTER_SIZE (a cluster)" ;;
+  esac
+}
+
+start_kafka_single() {
+  if kafka_cluster_running; then
+    die "the $KAFKA_CLUSTER_SIZE-node Kafka cluster runs: KAFKA_NODES=$KAFKA_CLUSTER_SIZE, or 'scripts/stack-down.sh kafka' first"
+  fi
   require "$KAFKA_HOME/.complete" "Kafka"
   local dir="$RUN_DIR/kafka"
   mkdir -p "$dir"
   # The repository's server.properties plus the one machine-specific line: where data lives.
   { cat "$OBS/kafka/server.properties"; echo; echo "log.dirs=$dir/data"; } >"$dir/server.properties"
-  local java=(java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true
-    "-Dlog4j.configuration=file:$OBS/kafka/log4j.properties" -cp "$KAFKA_HOME/libs/*")
+  local java=("${KAFKA_JAVA[@]}")
   if [[ ! -f "$dir/data/meta.properties" ]] && ! is_running kafka; then
     info "formatting Kafka storage (KRaft)"
     "${java[@]}" kafka.tools.StorageTool format --ignore-formatted \
@@ -73,6 +87,9 @@ start_kafka() {
   fi
   start_component kafka 9092 kafka_ready -- "${java[@]}" kafka.Kafka "$dir/server.properties"
 }
+
+# shellcheck source=kafka-cluster.sh
+source "$EDAOBS_ROOT/scripts/kafka-cluster.sh"
 
 start_jaeger() {
   require "$JAEGER_BIN" "Jaeger"

@@ -23,10 +23,20 @@ fi
 if docker compose version >/dev/null 2>&1; then
   echo "docker compose config:"
   docker compose --project-directory "$root" -f "$compose" --env-file "$env_example" config -q
+  if [[ -f "$root/docker-compose.cluster.yml" ]]; then
+    docker compose --project-directory "$root" -f "$compose" -f "$root/docker-compose.cluster.yml" \
+      --env-file "$env_example" config -q
+  fi
 fi
 
 echo "compose-go:"
 "$bin" -q -env-file "$env_example" "$compose"
+# The three-node Kafka option, loaded as compose merges it: over docker-compose.yml.
+cluster="$root/docker-compose.cluster.yml"
+if [[ -f "$cluster" ]]; then
+  echo "compose-go, with docker-compose.cluster.yml:"
+  "$bin" -q -env-file "$env_example" "$compose" "$cluster"
+fi
 
 # Without an env file the Grafana credentials are unset: loading must fail and say why.
 err="$(mktemp)"

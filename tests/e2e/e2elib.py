@@ -11,7 +11,9 @@ import urllib.request
 ROOT = os.environ.get("EDAOBS_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 BUILD_DIR = os.environ.get("EDAOBS_BUILD_DIR", os.path.join(ROOT, "build"))
 
-KAFKA = "127.0.0.1:9092"
+# The bootstrap list (comma-separated) the chains' agents and kcat use: the single node by
+# default; the three-node cluster's scenarios (tests/faults/cluster.py) point it at all three.
+KAFKA = os.environ.get("EDAOBS_KAFKA_BROKERS", "127.0.0.1:9092")
 OTLP_HTTP = "http://127.0.0.1:4318"
 JAEGER = "http://127.0.0.1:16686"
 PROMETHEUS = "http://127.0.0.1:9090"

@@ -17,6 +17,9 @@ recorded (and how often). Scenarios:
   backends_down     the Collector and Jaeger stopped for --outage seconds: every event still goes
                     through, dropped spans are counted exactly (started = exported + dropped +
                     failed + queued), and tracing resumes by itself afterwards.
+  leader_kill       (three-node cluster, tests/faults/cluster.py; left out with FAULTS_CLUSTER=0)
+                    the leader of the raw topic's busiest partition killed (-9) mid-stream: 0 lost,
+                    processing continues within 15 s, the node restarts and rejoins every ISR.
 
 Prints a table (scenario, acknowledged, recorded, lost, duplicates, recovery), writes JSON
 (--out, default build/faults.json) and exits 1 on any loss or broken bound.
@@ -30,6 +33,7 @@ import os
 import sys
 import time
 
+import cluster
 import faultlib
 import single_broker
 
@@ -41,6 +45,9 @@ SCENARIOS = {
     "recorder_crash": lambda args: single_broker.consumer_crash("recorder", args),
     "backends_down": single_broker.backends_down,
 }
+# The three-node cluster's scenarios (tests/faults/cluster.py) switch Kafka to the cluster and back.
+if os.environ.get("FAULTS_CLUSTER", "1") != "0":
+    SCENARIOS.update(cluster.SCENARIOS)
 
 
 def print_table(results):
