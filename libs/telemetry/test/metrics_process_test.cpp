@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <string>
 #include <thread>
 
@@ -29,10 +30,16 @@ TEST(MetricsProcess, AllMetricsPresentAndSane) {
   Registry registry({{"service", "svc"}});
   register_process_metrics(registry);
 
-  // Burn a little CPU so the counter is visibly above zero.
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(30);
+  // Burn 30 ms of CPU (not of wall time: on a loaded machine that may be no CPU at all), so the
+  // counter, kept by the kernel in 10 ms ticks, is visibly above zero.
+  const auto cpu_now = [] {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+  };
+  const auto until = cpu_now() + std::chrono::milliseconds(30);
   volatile double sink = 0;
-  while (std::chrono::steady_clock::now() < until) sink = sink + 1.0;
+  while (cpu_now() < until) sink = sink + 1.0;
 
   std::thread extra_thread([] { std::this_thread::sleep_for(std::chrono::milliseconds(200)); });
   const std::string text = registry.render();
