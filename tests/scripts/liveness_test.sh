@@ -21,8 +21,10 @@ check() {  # check <description> <expected: running|not-running> <name>
   if [[ "$got" == "$2" ]]; then echo "ok: $1"; else echo "FAIL: $1: expected $2, got $got"; failures=$((failures + 1)); fi
 }
 
-# A zombie: the child exits at once, and its parent (exec'd into sleep) never reaps it.
-bash -c 'sleep 0 & echo $! >"$1"; exec sleep 60' _ "$scratch/zombie.pid" &
+# A zombie: the child exits once its parent has exec'd into sleep, which never reaps it. (A child
+# that exits at once may be reaped by bash before the exec, and then there is no zombie.)
+bash -c 'parent=$$; (while [[ "$(cat /proc/$parent/comm)" != sleep ]]; do sleep 0.01; done) &
+  echo $! >"$1"; exec sleep 60' _ "$scratch/zombie.pid" &
 holder=$!
 deadline=$((SECONDS + 10))
 until [[ -s "$scratch/zombie.pid" ]] && grep -q ') Z ' "/proc/$(cat "$scratch/zombie.pid")/stat" 2>/dev/null; do
