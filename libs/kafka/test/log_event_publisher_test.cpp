@@ -2,6 +2,12 @@
 // forwarder, and falling back to the local log, counted and without blocking, when the broker
 // cannot take them.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 #include <boost/json/parse.hpp>
 #include <mutex>
@@ -83,6 +89,35 @@ TEST(LogEventPublisher, UnreachableBrokerFallsBackToTheLocalLogAfterTheBound) {
   EXPECT_EQ(fallback.lines[0], R"({"level":"ERROR","msg":"line 0"})");
   EXPECT_EQ(telemetry.metric(R"(log_events_fallback_total{reason="delivery_failed"})"), 5);
   EXPECT_EQ(publisher.stats().published, 0U);
+}
+
+// The line is already in the agent's own log (stderr by default): without a fallback set, an
+// unpublished line is counted, not written to stderr a second time.
+TEST(LogEventPublisher, AnUnpublishedLineIsNotWrittenToStderrAgain) {
+  TestTelemetry telemetry;
+  LogEventPublisherOptions options;
+  options.brokers = "127.0.0.1:1";
+  options.delivery_timeout = 300ms;
+  char path[] = "/tmp/edaobs-stderr-XXXXXX";
+  const int capture = mkstemp(path);
+  ASSERT_GE(capture, 0);
+  const int saved = dup(STDERR_FILENO);
+  ASSERT_EQ(dup2(capture, STDERR_FILENO), STDERR_FILENO);
+  {
+    LogEventPublisher publisher(options, telemetry.registry);
+    publisher.publish(R"({"level":"ERROR","msg":"logged once"})");
+    EXPECT_TRUE(publisher.flush(10s));
+    EXPECT_EQ(publisher.stats().fallback, 1U);
+  }
+  std::fflush(stderr);
+  dup2(saved, STDERR_FILENO);
+  close(saved);
+  std::ifstream captured(path);
+  const std::string text((std::istreambuf_iterator<char>(captured)), std::istreambuf_iterator<char>());
+  close(capture);
+  unlink(path);
+  EXPECT_EQ(text.find("logged once"), std::string::npos) << text;
+  EXPECT_EQ(telemetry.metric(R"(log_events_fallback_total{reason="delivery_failed"})"), 1);
 }
 
 TEST(LogEventPublisher, FullQueueFallsBackImmediatelyAndNothingIsLost) {

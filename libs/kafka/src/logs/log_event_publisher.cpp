@@ -20,12 +20,6 @@ namespace edaobs::kafka {
 
 namespace {
 
-void write_to_stderr(std::string_view line) {
-  std::string text(line);
-  text += '\n';
-  std::fwrite(text.data(), 1, text.size(), stderr);
-}
-
 std::string_view event_type_of(std::string_view line) {
   if (line.find(R"("level":"ERROR")") != std::string_view::npos) return "edaobs.log.error";
   if (line.find(R"("level":"WARN")") != std::string_view::npos) return "edaobs.log.warn";
@@ -46,14 +40,15 @@ std::string random_instance_id() {
 struct LogEventPublisher::State {
   State(const LogEventPublisherOptions& options, telemetry::Registry& registry)
       : capacity(options.queue_capacity == 0 ? 1 : options.queue_capacity),
-        fallback(options.fallback ? options.fallback : write_to_stderr),
+        fallback(options.fallback),
         published_counter(registry
                               .counter("log_events_published_total",
                                        "WARN/ERROR log lines acknowledged on the log-events topic.")
                               .with({})),
         fallback_family(registry.counter(
             "log_events_fallback_total",
-            "Log lines written to the local fallback instead of the log-events topic.",
+            "WARN/ERROR log lines not published to the log-events topic (they are in the agent's "
+            "own log; given to the fallback when one is set).",
             {"reason"})) {}
 
   // Never throws: a failing fallback is swallowed (the line was already logged locally once).
@@ -61,7 +56,7 @@ struct LogEventPublisher::State {
     fallback_count.fetch_add(1, std::memory_order_relaxed);
     try {
       fallback_family.with({reason}).inc();
-      fallback(line);
+      if (fallback) fallback(line);
     } catch (...) {
     }
   }

@@ -9,8 +9,9 @@
 // ce_source = options.source, the JSON line as data, keyed by the source. publish() copies the
 // line into a bounded queue and returns; a worker thread hands lines to its own librdkafka
 // producer (separate from the event producer, so log traffic never competes with events).
-// A line that cannot be published goes to the fallback (stderr by default) and is counted in
-// log_events_fallback_total{reason}: reason "queue_full" (queue at capacity), "produce_failed"
+// A line that cannot be published is counted in log_events_fallback_total{reason} and handed to
+// the fallback if one is set (by default none: the line is already in the agent's own log, so
+// writing it to stderr again would print it twice): reason "queue_full" (queue at capacity), "produce_failed"
 // (librdkafka refused it), "delivery_failed" (not acknowledged within delivery_timeout, e.g. the
 // broker is unreachable), "closed" (published after close). Acknowledged lines count in
 // log_events_published_total. The publisher never logs through the Logger (no feedback loop).
@@ -40,7 +41,7 @@ struct LogEventPublisherOptions {
   // How long close() lets queued lines reach the broker before falling back with the rest.
   std::chrono::milliseconds close_timeout{2000};
   Properties properties;
-  // Where lines go that could not be published; default: the line and '\n' to stderr.
+  // Where lines go that could not be published; default: nowhere (they are in the local log).
   std::function<void(std::string_view line)> fallback;
 };
 
