@@ -1,5 +1,6 @@
 #include "logs/line_sink.h"
 
+#include <stdexcept>
 #include <utility>
 
 namespace edaobs::telemetry {
@@ -25,10 +26,17 @@ LogLevel from_spdlog_level(spdlog::level::level_enum level) noexcept {
 }
 
 LineSink::LineSink(std::shared_ptr<LogWriter> writer, LineCounters& counters,
-                   LogLineFormatter formatter)
-    : writer_(std::move(writer)), counters_(counters), formatter_(std::move(formatter)) {
+                   LogLineFormatter formatter, ExtraSinks extra_sinks)
+    : writer_(std::move(writer)),
+      counters_(counters),
+      formatter_(std::move(formatter)),
+      extra_sinks_(std::move(extra_sinks)) {
   batch_.reserve(kBatchBytes + 4096);
   record_.fields.reserve(16);
+  for (const auto& extra : extra_sinks_) {
+    if (!extra) throw std::invalid_argument("log sinks: a sink is null");
+    extra->set_pattern("%v");  // the line is complete JSON; the sink adds only its end of line
+  }
 }
 
 void LineSink::log(const spdlog::details::log_msg& msg) {
@@ -55,12 +63,37 @@ void LineSink::log(const spdlog::details::log_msg& msg) {
   if (has_forwarder_.load(std::memory_order_acquire)) {
     forward(msg, std::string_view(batch_).substr(line_start));
   }
+  if (!extra_sinks_.empty()) {
+    to_extra_sinks(msg, std::string_view(batch_).substr(line_start));
+  }
   if (batch_.size() >= kBatchBytes) {
     write_batch();
   }
 }
 
+void LineSink::to_extra_sinks(const spdlog::details::log_msg& msg, std::string_view line) noexcept {
+  if (!line.empty() && line.back() == '\n') {
+    line.remove_suffix(1);
+  }
+  const spdlog::details::log_msg finished(msg.time, msg.source, msg.logger_name, msg.level,
+                                          spdlog::string_view_t(line.data(), line.size()));
+  for (const auto& extra : extra_sinks_) {
+    try {
+      if (extra->should_log(msg.level)) extra->log(finished);
+    } catch (...) {
+      sink_failures_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+}
+
 void LineSink::flush() {
+  for (const auto& extra : extra_sinks_) {
+    try {
+      extra->flush();
+    } catch (...) {
+      sink_failures_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
   write_batch();
   try {
     writer_->flush();

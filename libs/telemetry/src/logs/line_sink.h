@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "edaobs/telemetry/logs/log_level.h"
 #include "edaobs/telemetry/logs/log_writer.h"
@@ -29,8 +30,11 @@ class LineSink final : public spdlog::sinks::sink {
  public:
   using Forwarder = std::function<void(std::string_view json_line)>;
 
-  // `counters` must outlive the sink.
-  LineSink(std::shared_ptr<LogWriter> writer, LineCounters& counters, LogLineFormatter formatter);
+  using ExtraSinks = std::vector<std::shared_ptr<spdlog::sinks::sink>>;
+
+  // `counters` must outlive the sink. `extra_sinks` get each finished line too (pattern "%v").
+  LineSink(std::shared_ptr<LogWriter> writer, LineCounters& counters, LogLineFormatter formatter,
+           ExtraSinks extra_sinks = {});
 
   // Never throws: a record that cannot be formatted is counted as dropped.
   void log(const spdlog::details::log_msg& msg) override;
@@ -44,12 +48,14 @@ class LineSink final : public spdlog::sinks::sink {
 
   void set_forwarder(LogLevel min_level, Forwarder forwarder);
   [[nodiscard]] std::uint64_t forwarded() const noexcept { return forwarded_.load(); }
+  [[nodiscard]] std::uint64_t sink_failures() const noexcept { return sink_failures_.load(); }
   [[nodiscard]] std::uint64_t forwarder_failures() const noexcept {
     return forwarder_failures_.load();
   }
 
  private:
   void forward(const spdlog::details::log_msg& msg, std::string_view line) noexcept;
+  void to_extra_sinks(const spdlog::details::log_msg& msg, std::string_view line) noexcept;
 
   // Large writes, and a bound on what one busy wake-up holds back from the output.
   static constexpr std::size_t kBatchBytes = 64 * 1024;
@@ -69,6 +75,9 @@ class LineSink final : public spdlog::sinks::sink {
   std::atomic<bool> has_forwarder_{false};
   std::atomic<std::uint64_t> forwarded_{0};
   std::atomic<std::uint64_t> forwarder_failures_{0};
+
+  const ExtraSinks extra_sinks_;
+  std::atomic<std::uint64_t> sink_failures_{0};
 };
 
 spdlog::level::level_enum to_spdlog_level(LogLevel level) noexcept;

@@ -38,7 +38,7 @@ struct Logger::Impl {
       : max_value_bytes(options.max_value_bytes),
         queue(checked_queue_size(options.queue_size)),
         sink(writer_for(options), counters,
-             LogLineFormatter(options.service, options.masked_keys)),
+             LogLineFormatter(options.service, options.masked_keys), options.sinks),
         exporter(options.otlp_exporter),
         worker(queue, sink, counters, exporter.get()) {}
 
@@ -114,6 +114,7 @@ LoggerStats Logger::stats() const noexcept {
   stats.lines_dropped = dropped_lines();
   stats.forwarded_lines = impl_->sink.forwarded();
   stats.forwarder_failures = forwarder_failures();
+  stats.sink_failures = impl_->sink.sink_failures();
   stats.lines_in_flight = static_cast<std::size_t>(impl_->queue.size() + impl_->counters.unwritten());
   return stats;
 }

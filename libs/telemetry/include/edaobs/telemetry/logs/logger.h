@@ -44,6 +44,8 @@
 #include <string_view>
 #include <vector>
 
+#include <spdlog/sinks/sink.h>
+
 #include "edaobs/telemetry/logs/log_field.h"
 #include "edaobs/telemetry/logs/log_level.h"
 #include "edaobs/telemetry/logs/log_writer.h"
@@ -64,6 +66,12 @@ struct LoggerOptions {
   // When set, every record is also handed to it after its line is formatted (OTLP logs); the
   // logging worker does this, never the caller. Telemetry sets it from OTEL_LOGS_EXPORTER.
   std::shared_ptr<OtlpLogExporter> otlp_exporter;
+  // Ordinary spdlog sinks that also get every finished JSON line (their pattern is set to "%v":
+  // the line is complete), from the logging worker, never from the caller. E.g. a rotating file:
+  //   options.logging.sinks.push_back(
+  //       std::make_shared<spdlog::sinks::rotating_file_sink_mt>("agent.log", 10 << 20, 5));
+  // A sink that throws loses that line only (counted in LoggerStats::sink_failures).
+  std::vector<std::shared_ptr<spdlog::sinks::sink>> sinks;
 
   // Defaults overridden by EDAOBS_LOG_LEVEL, EDAOBS_LOG_OUTPUT, EDAOBS_LOG_MASKED_KEYS
   // (comma-separated), EDAOBS_LOG_QUEUE_SIZE and OTEL_SERVICE_NAME when they are set and not
@@ -78,6 +86,7 @@ struct LoggerStats {
   std::uint64_t forwarded_lines = 0;     // forwarder calls that returned normally
   std::uint64_t forwarder_failures = 0;  // forwarder calls that threw (swallowed)
   std::size_t lines_in_flight = 0;       // accepted, not yet written
+  std::uint64_t sink_failures = 0;       // lines an extra spdlog sink threw on
 };
 
 class Logger {
