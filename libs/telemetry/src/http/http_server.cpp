@@ -30,6 +30,7 @@
 
 #include "http/beast_messages.h"
 #include "http/builtin_endpoints.h"
+#include "http/canned_replies.h"
 #include "http/pending_reply.h"
 #include "http/route_table.h"
 
@@ -47,24 +48,8 @@ constexpr std::size_t kHeaderLimit = 16 * 1024;
 using detail::BeastRequest;
 using detail::BeastResponse;
 using detail::PendingReply;
-
-HttpResponse json_error(unsigned status, std::string_view message) {
-  return json_field_response(status, "error", message);
-}
-
-HttpResponse unavailable(std::string_view message) {
-  HttpResponse reply = json_error(503, message);
-  reply.headers.emplace_back("Retry-After", "1");
-  return reply;
-}
-
-// Compared in milliseconds: the default timeout (milliseconds::max) overflows the clock's unit.
-std::chrono::steady_clock::time_point deadline_after(std::chrono::milliseconds timeout) {
-  using Clock = std::chrono::steady_clock;
-  const auto now = Clock::now();
-  const auto room = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::time_point::max() - now);
-  return timeout >= room ? Clock::time_point::max() : now + timeout;
-}
+using detail::json_error;
+using detail::unavailable;
 
 tcp::endpoint resolve_endpoint(const std::string& address, std::uint16_t port) {
   boost::system::error_code error;
@@ -346,7 +331,7 @@ class HttpServer::Impl {
       reply->complete(json_error(500, "internal error"));
     }
     using Clock = std::chrono::steady_clock;
-    const Clock::time_point deadline = deadline_after(call.route->options.reply_timeout);
+    const Clock::time_point deadline = detail::reply_deadline(call.route->options.reply_timeout);
     session->awaiting_reply = true;
     session->reply_timer.expires_at(deadline);
     // Wake-ups may be stale (meant for an earlier request of this connection): look again.

@@ -2,6 +2,7 @@
 // One deferred request's answer, shared by the session that will write it and the responders
 // that give it. Exactly one answer is settled: the handler's, or the server's own when the route's
 // reply timeout passes or the server stops, whichever comes first.
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -63,5 +64,14 @@ class PendingReplies {
   std::size_t limit_;
   std::map<const PendingReply*, std::shared_ptr<PendingReply>> admitted_;
 };
+
+// When a deferred reply waiting `timeout` from now is due. Compared in milliseconds: the default
+// timeout (milliseconds::max) overflows the clock's unit.
+inline std::chrono::steady_clock::time_point reply_deadline(std::chrono::milliseconds timeout) {
+  using Clock = std::chrono::steady_clock;
+  const auto now = Clock::now();
+  const auto room = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::time_point::max() - now);
+  return timeout >= room ? Clock::time_point::max() : now + timeout;
+}
 
 }  // namespace edaobs::telemetry::detail
