@@ -5,6 +5,7 @@
 #include "edaobs/kafka/logs/log_event_publisher.h"
 #include "edaobs/runtime/event_ingest.h"
 #include "edaobs/runtime/kafka_settings.h"
+#include "edaobs/runtime/paced_loop.h"
 #include "edaobs/runtime/processing_metrics.h"
 #include "edaobs/runtime/shutdown_signal.h"
 #include "edaobs/runtime/startup.h"
@@ -63,15 +64,7 @@ int main(int argc, char** argv) try {
 
   const auto serving = telemetry.serve();  // last: stops before anything its routes and checks use
   log.info("publisher started", {{"topic", topic}, {"rate", rate}, {"ingest_timeout_ms", ingest_options.timeout.count()}});
-  const auto interval = rate > 0 ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate)) : Clock::duration::max();
-  auto next = Clock::now();
-  for (std::uint64_t n = 1; !shutdown.requested(); ++n) {
-    if (rate <= 0 || (count > 0 && n > static_cast<std::uint64_t>(count))) { shutdown.wait(); break; }
-    next += interval;
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now());
-    if (wait.count() > 0 && shutdown.wait_for(wait)) break;
-    publish(factory.synthetic(n));
-  }
+  runtime::run_at_rate(shutdown, rate, static_cast<std::uint64_t>(count), [&](std::uint64_t n) { publish(factory.synthetic(n)); });
   log.info("publisher stopping", {{"signal", shutdown.signal_number()}});
   ingest.stop();  // POSTs get 503 from here on; those already sent are answered as they complete
   ingest_producer.flush(ingest_options.timeout);
