@@ -144,21 +144,12 @@ PollResult Consumer::poll(std::chrono::milliseconds timeout, const EventHandler&
   }
 }
 
-PollResult Consumer::dispatch(RdKafka::Message& message, const EventHandler& handler) {
+// The record's CONSUMER span: the child of the upstream context in its headers (a link to it in
+// link mode; a new root without one), with the messaging.* and event.* attributes.
+telemetry::Span Consumer::start_process_span(std::string_view topic, std::int32_t partition,
+                                             std::int64_t offset, const RecordView& view,
+                                             const DecodeResult& decoded) {
   namespace attr = detail::attr;
-  const auto received = std::chrono::steady_clock::now();
-  events_->note_broker_reachable();
-  const std::string_view topic = topic_of(message);
-  const std::int32_t partition = message.partition();
-  const std::int64_t offset = message.offset();
-
-  read_headers(message, header_views_);
-  RecordView view;
-  if (message.key_pointer() != nullptr) view.key = bytes_of(message.key_pointer(), message.key_len());
-  view.value = bytes_of(message.payload(), message.len());
-  view.headers = header_views_;
-  const DecodeResult decoded = decode(view, decode_options_);
-
   telemetry::StartSpanOptions span_options;
   span_options.kind = telemetry::SpanKind::kConsumer;
   if (const auto remote = telemetry::extract(HeaderViewCarrier(header_views_))) {
@@ -191,6 +182,24 @@ PollResult Consumer::dispatch(RdKafka::Message& message, const EventHandler& han
       detail::set_event_attributes(span, {{}, decoded.error().event_type, decoded.error().source, {}});
     }
   }
+  return span;
+}
+
+PollResult Consumer::dispatch(RdKafka::Message& message, const EventHandler& handler) {
+  const auto received = std::chrono::steady_clock::now();
+  events_->note_broker_reachable();
+  const std::string_view topic = topic_of(message);
+  const std::int32_t partition = message.partition();
+  const std::int64_t offset = message.offset();
+
+  read_headers(message, header_views_);
+  RecordView view;
+  if (message.key_pointer() != nullptr) view.key = bytes_of(message.key_pointer(), message.key_len());
+  view.value = bytes_of(message.payload(), message.len());
+  view.headers = header_views_;
+  const DecodeResult decoded = decode(view, decode_options_);
+
+  telemetry::Span span = start_process_span(topic, partition, offset, view, decoded);
 
   Completion completion = tracker_->begin(topic, partition, offset);
   const detail::OriginalRecord original{topic, partition, offset, view.key, view.value,

@@ -144,6 +144,9 @@ class Consumer {
   friend class detail::RebalanceHandler;
 
   PollResult dispatch(RdKafka::Message& message, const EventHandler& handler);
+  telemetry::Span start_process_span(std::string_view topic, std::int32_t partition,
+                                     std::int64_t offset, const RecordView& view,
+                                     const DecodeResult& decoded);
   Outcome run_handler(const EventHandler& handler, const ConsumedEvent& record);
   PollResult carry_out(Outcome outcome, const ConsumedEvent& record,
                        const detail::OriginalRecord& original,
