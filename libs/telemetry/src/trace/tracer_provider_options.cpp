@@ -93,9 +93,10 @@ TracerProviderOptions TracerProviderOptions::from_env() {
   });
 }
 
-TracerProviderOptions TracerProviderOptions::from_env(const Lookup& lookup) {
-  TracerProviderOptions options;
+namespace {
 
+// OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER.
+void read_sdk_switches(const detail::EnvLookup& lookup, TracerProviderOptions& options) {
   if (auto v = read(lookup, "OTEL_SDK_DISABLED")) {
     options.enabled = !parse_bool("OTEL_SDK_DISABLED", *v);
   }
@@ -107,7 +108,10 @@ TracerProviderOptions TracerProviderOptions::from_env(const Lookup& lookup) {
       throw bad_value("OTEL_TRACES_EXPORTER", *v, "supported: otlp, none");
     }
   }
+}
 
+// OTEL_RESOURCE_ATTRIBUTES (service.* among them), OTEL_SERVICE_NAME.
+void read_resource(const detail::EnvLookup& lookup, TracerProviderOptions& options) {
   if (auto v = read(lookup, "OTEL_RESOURCE_ATTRIBUTES")) {
     options.resource_attributes = parse_key_value_list("OTEL_RESOURCE_ATTRIBUTES", *v);
     for (const auto& [key, value] : options.resource_attributes) {
@@ -123,7 +127,10 @@ TracerProviderOptions TracerProviderOptions::from_env(const Lookup& lookup) {
   if (auto v = read(lookup, "OTEL_SERVICE_NAME")) {
     options.service_name = std::string(trim(*v));
   }
+}
 
+// OTEL_EXPORTER_OTLP_[TRACES_]{ENDPOINT,HEADERS,TIMEOUT,PROTOCOL,COMPRESSION}.
+void read_otlp_exporter(const detail::EnvLookup& lookup, TracerProviderOptions& options) {
   if (auto v = read(lookup, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) {
     options.otlp_traces_endpoint = std::string(trim(*v));
     try {
@@ -176,7 +183,10 @@ TracerProviderOptions TracerProviderOptions::from_env(const Lookup& lookup) {
       }
     }
   }
+}
 
+// OTEL_[SPAN_]ATTRIBUTE_{VALUE_LENGTH,COUNT}_LIMIT.
+void read_attribute_limits(const detail::EnvLookup& lookup, TracerProviderOptions& options) {
   for (const char* name : {"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT"}) {
     if (auto v = read(lookup, name)) {
       options.attribute_limits.value_length = static_cast<std::size_t>(parse_unsigned(name, *v, 0));
@@ -192,14 +202,20 @@ TracerProviderOptions TracerProviderOptions::from_env(const Lookup& lookup) {
       options.attribute_limits.count = static_cast<std::size_t>(count);
     }
   }
+}
 
+// OTEL_TRACES_SAMPLER[_ARG].
+void read_sampler(const detail::EnvLookup& lookup, TracerProviderOptions& options) {
   const std::optional<std::string> sampler_arg = read(lookup, "OTEL_TRACES_SAMPLER_ARG");
   if (auto v = read(lookup, "OTEL_TRACES_SAMPLER")) {
     options.sampler = SamplerOptions::parse(lowercase(trim(*v)),
                                             sampler_arg ? std::optional<std::string_view>(trim(*sampler_arg))
                                                         : std::nullopt);
   }
+}
 
+// OTEL_BSP_*.
+void read_batch(const detail::EnvLookup& lookup, TracerProviderOptions& options) {
   if (auto v = read(lookup, "OTEL_BSP_MAX_QUEUE_SIZE")) {
     options.batch.max_queue_size = static_cast<std::size_t>(parse_unsigned("OTEL_BSP_MAX_QUEUE_SIZE", *v, 1));
   }
@@ -216,6 +232,18 @@ TracerProviderOptions TracerProviderOptions::from_env(const Lookup& lookup) {
   if (auto v = read(lookup, "OTEL_BSP_EXPORT_TIMEOUT")) {
     options.batch.export_timeout = parse_millis("OTEL_BSP_EXPORT_TIMEOUT", *v, 1);
   }
+}
+
+}  // namespace
+
+TracerProviderOptions TracerProviderOptions::from_env(const Lookup& lookup) {
+  TracerProviderOptions options;
+  read_sdk_switches(lookup, options);
+  read_resource(lookup, options);
+  read_otlp_exporter(lookup, options);
+  read_attribute_limits(lookup, options);
+  read_sampler(lookup, options);
+  read_batch(lookup, options);
   return options;
 }
 
