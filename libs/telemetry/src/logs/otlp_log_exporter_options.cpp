@@ -42,8 +42,10 @@ OtlpLogExporterOptions OtlpLogExporterOptions::from_env() {
   });
 }
 
-OtlpLogExporterOptions OtlpLogExporterOptions::from_env(const Lookup& lookup) {
-  OtlpLogExporterOptions options;
+namespace {
+
+// OTEL_SDK_DISABLED, OTEL_LOGS_EXPORTER.
+void read_switches(const detail::EnvLookup& lookup, OtlpLogExporterOptions& options) {
   if (auto v = read(lookup, "OTEL_SDK_DISABLED")) {
     const std::string value = lowercase(trim(*v));
     if (value == "true") {
@@ -60,6 +62,10 @@ OtlpLogExporterOptions OtlpLogExporterOptions::from_env(const Lookup& lookup) {
       throw bad_value("OTEL_LOGS_EXPORTER", *v, "supported: otlp, none");
     }
   }
+}
+
+// OTEL_EXPORTER_OTLP_[LOGS_]{ENDPOINT,HEADERS,TIMEOUT,PROTOCOL,COMPRESSION}.
+void read_exporter(const detail::EnvLookup& lookup, OtlpLogExporterOptions& options) {
   if (auto v = read(lookup, "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT")) {
     options.endpoint = std::string(trim(*v));
     check_endpoint("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", options.endpoint);
@@ -103,6 +109,10 @@ OtlpLogExporterOptions OtlpLogExporterOptions::from_env(const Lookup& lookup) {
       }
     }
   }
+}
+
+// OTEL_BLRP_*.
+void read_batching(const detail::EnvLookup& lookup, OtlpLogExporterOptions& options) {
   // The ring's slots are preallocated: beyond this they alone would cost hundreds of megabytes.
   constexpr std::uint64_t kMaxQueue = 1U << 20;
   if (auto v = read(lookup, "OTEL_BLRP_MAX_QUEUE_SIZE")) {
@@ -121,6 +131,15 @@ OtlpLogExporterOptions OtlpLogExporterOptions::from_env(const Lookup& lookup) {
   if (auto v = read(lookup, "OTEL_BLRP_EXPORT_TIMEOUT")) {
     options.export_timeout = parse_millis("OTEL_BLRP_EXPORT_TIMEOUT", *v, 1);
   }
+}
+
+}  // namespace
+
+OtlpLogExporterOptions OtlpLogExporterOptions::from_env(const Lookup& lookup) {
+  OtlpLogExporterOptions options;
+  read_switches(lookup, options);
+  read_exporter(lookup, options);
+  read_batching(lookup, options);
   return options;
 }
 
