@@ -52,6 +52,80 @@ struct BatchSpanProcessor::State {
 
   [[nodiscard]] std::uint64_t queued() const noexcept { return queue.pushed() - queue.popped(); }
 
+  // The worker's side (run()).
+  struct Wake {
+    bool stopping = false;
+    std::uint64_t flush_generation = 0;
+  };
+  // Sleeps until `next_export`, a stop, a flush request or a full batch.
+  Wake wait_for_work(Clock::time_point next_export) {
+    std::unique_lock lock(mutex);
+    wake_pending.store(false);
+    worker_waiting.store(true);
+    wake.wait_until(lock, next_export, [&] {
+      return stop || flush_requested != flush_completed || queued() >= options.max_export_batch_size;
+    });
+    worker_waiting.store(false);
+    return Wake{stop, flush_requested};
+  }
+
+  // Exports everything pushed before `target`, in batches of at most batch.size().
+  void drain_until(std::vector<std::unique_ptr<SpanData>>& batch, std::uint64_t target) {
+    while (queue.popped() < target) {
+      std::size_t n = 0;
+      while (n < batch.size() && queue.popped() < target) {
+        if (queue.try_pop(batch[n])) {
+          ++n;
+        } else if (n > 0) {
+          break;  // a producer is still writing the next slot: export what we have first
+        } else {
+          std::this_thread::yield();
+        }
+      }
+      if (n > 0) {
+        export_batch(batch, n);
+      }
+    }
+  }
+
+  void export_batch(std::vector<std::unique_ptr<SpanData>>& batch, std::size_t n) {
+    ExportResult result = ExportResult::kFailure;
+    try {
+      result = exporter->export_spans(SpanBatch(batch.data(), n), Clock::now() + options.export_timeout);
+    } catch (...) {
+      result = ExportResult::kFailure;
+    }
+    // The spent objects go back to the shared span data pool for reuse, where producer threads
+    // take them (and which bounds them); the batch's slots are left null. No reset here: the
+    // producer that reuses an object resets it, touching memory it is about to write anyway.
+    detail::release_span_data_batch(std::span(batch.data(), n));
+    if (result == ExportResult::kSuccess) {
+      const std::size_t rejected = std::min<std::size_t>(n, exporter->rejected_in_last_export());
+      exported.fetch_add(n - rejected, std::memory_order_release);
+      if (rejected > 0) {
+        failed.fetch_add(rejected, std::memory_order_release);
+      }
+    } else {
+      failed.fetch_add(n, std::memory_order_release);
+      export_failures.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+  // Tells force_flush() callers up to `generation` that what they waited for is exported.
+  void complete_flush(std::uint64_t generation) {
+    bool notify = false;
+    {
+      std::lock_guard lock(mutex);
+      if (flush_completed != generation) {
+        flush_completed = generation;
+        notify = true;
+      }
+    }
+    if (notify) {
+      settled.notify_all();
+    }
+  }
+
   State(const State&) = delete;
   State& operator=(const State&) = delete;
 };
@@ -108,91 +182,20 @@ void BatchSpanProcessor::on_end(std::unique_ptr<SpanData>& data) noexcept {
 
 void BatchSpanProcessor::run() noexcept {
   State& s = *state_;
-  const std::size_t batch_size = s.options.max_export_batch_size;
-  std::vector<std::unique_ptr<SpanData>> batch(batch_size);  // null between exports
-
-  // Spent objects go to the shared span data pool, where producer threads take them (and which
-  // bounds them); the batch's slots are left null.
-  const auto give_back = [&](std::size_t n) {
-    detail::release_span_data_batch(std::span(batch.data(), n));
-  };
-
-  const auto export_taken = [&](std::size_t n) {
-    ExportResult result = ExportResult::kFailure;
-    try {
-      result = s.exporter->export_spans(SpanBatch(batch.data(), n), Clock::now() + s.options.export_timeout);
-    } catch (...) {
-      result = ExportResult::kFailure;
-    }
-    // Hand the spent objects back for reuse (the popped slots keep nulls). No reset here: the
-    // producer that reuses an object resets it, touching memory it is about to write anyway.
-    give_back(n);
-    if (result == ExportResult::kSuccess) {
-      const std::size_t rejected = std::min<std::size_t>(n, s.exporter->rejected_in_last_export());
-      s.exported.fetch_add(n - rejected, std::memory_order_release);
-      if (rejected > 0) {
-        s.failed.fetch_add(rejected, std::memory_order_release);
-      }
-    } else {
-      s.failed.fetch_add(n, std::memory_order_release);
-      s.export_failures.fetch_add(1, std::memory_order_relaxed);
-    }
-  };
-
-  // Exports everything pushed before `target`, in batches.
-  const auto drain_until = [&](std::uint64_t target) {
-    while (s.queue.popped() < target) {
-      std::size_t n = 0;
-      while (n < batch_size && s.queue.popped() < target) {
-        if (s.queue.try_pop(batch[n])) {
-          ++n;
-        } else if (n > 0) {
-          break;  // a producer is still writing the next slot: export what we have first
-        } else {
-          std::this_thread::yield();
-        }
-      }
-      if (n > 0) {
-        export_taken(n);
-      }
-    }
-  };
-
+  std::vector<std::unique_ptr<SpanData>> batch(s.options.max_export_batch_size);  // null between exports
   // A zero delay would turn the timed wait into a spin.
   const auto delay = std::max(s.options.schedule_delay, std::chrono::milliseconds(1));
   auto next_export = Clock::now() + delay;
   for (;;) {
-    bool stopping = false;
-    std::uint64_t flush_generation = 0;
-    {
-      std::unique_lock lock(s.mutex);
-      s.wake_pending.store(false);
-      s.worker_waiting.store(true);
-      s.wake.wait_until(lock, next_export, [&] {
-        return s.stop || s.flush_requested != s.flush_completed || s.queued() >= batch_size;
-      });
-      s.worker_waiting.store(false);
-      stopping = s.stop;
-      flush_generation = s.flush_requested;
-    }
+    const State::Wake wake = s.wait_for_work(next_export);
     const bool timer_due = Clock::now() >= next_export;
-    drain_until(s.queue.pushed());
+    s.drain_until(batch, s.queue.pushed());
     if (timer_due) {
       next_export = Clock::now() + delay;
     }
-    bool notify = false;
-    {
-      std::lock_guard lock(s.mutex);
-      if (s.flush_completed != flush_generation) {
-        s.flush_completed = flush_generation;
-        notify = true;
-      }
-    }
-    if (notify) {
-      s.settled.notify_all();
-    }
-    if (stopping) {
-      drain_until(s.queue.pushed());  // spans that raced with the stop request
+    s.complete_flush(wake.flush_generation);
+    if (wake.stopping) {
+      s.drain_until(batch, s.queue.pushed());  // spans that raced with the stop request
       break;
     }
   }
