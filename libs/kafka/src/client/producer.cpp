@@ -149,12 +149,10 @@ std::future<DeliveryReport> Producer::send_for_report(std::string_view topic,
   return report;
 }
 
-SendStatus Producer::send_impl(std::string_view topic, EncodedRecord record,
-                               DeliveryCallback on_delivery, const Event* event) {
+// The record's PRODUCER span "send <topic>", with the messaging.* and event.* attributes (from
+// `event`, or from the record's ce_* headers), its context injected into the record's headers.
+void Producer::start_send_span(PendingDelivery& pending, EncodedRecord& record, const Event* event) {
   namespace attr = detail::attr;
-  auto pending = std::make_unique<PendingDelivery>();
-  pending->topic = std::string(topic);
-
   detail::EventAttributes event_attributes;
   if (event != nullptr) {
     event_attributes = {event->id, event->type, event->source, event->subject};
@@ -164,18 +162,18 @@ SendStatus Producer::send_impl(std::string_view topic, EncodedRecord record,
                         find_header(record.headers, header_names::kSource).value_or(""),
                         find_header(record.headers, header_names::kSubject)};
   }
-  pending->event_type = event_attributes.type.empty() ? "unknown" : std::string(event_attributes.type);
-  pending->event_id = std::string(event_attributes.id);
+  pending.event_type = event_attributes.type.empty() ? "unknown" : std::string(event_attributes.type);
+  pending.event_id = std::string(event_attributes.id);
 
   telemetry::StartSpanOptions span_options;
   span_options.kind = telemetry::SpanKind::kProducer;
-  pending->span = tracer_.start_span("send " + pending->topic, std::move(span_options));
-  telemetry::Span& span = pending->span;
+  pending.span = tracer_.start_span("send " + pending.topic, std::move(span_options));
+  telemetry::Span& span = pending.span;
   if (span.is_recording()) {
     span.set_attribute(attr::kSystem, "kafka");
     span.set_attribute(attr::kOperationName, "send");
     span.set_attribute(attr::kOperationType, "send");
-    span.set_attribute(attr::kDestination, topic);
+    span.set_attribute(attr::kDestination, pending.topic);
     span.set_attribute(attr::kClientId, options_.client_id);
     if (record.key) span.set_attribute(attr::kMessageKey, *record.key);
     detail::set_event_attributes(span, event_attributes);
@@ -183,6 +181,15 @@ SendStatus Producer::send_impl(std::string_view topic, EncodedRecord record,
   // The consumer's process span becomes the child of this send span.
   HeaderListCarrier carrier(record.headers);
   telemetry::inject(span.context(), carrier);
+}
+
+SendStatus Producer::send_impl(std::string_view topic, EncodedRecord record,
+                               DeliveryCallback on_delivery, const Event* event) {
+  auto pending = std::make_unique<PendingDelivery>();
+  pending->topic = std::string(topic);
+
+  start_send_span(*pending, record, event);
+  telemetry::Span& span = pending->span;
 
   const auto fail = [&](std::string_view error_type, const std::string& message) {
     span.record_error(error_type, message);

@@ -86,6 +86,7 @@ class Producer {
 
   SendStatus send_impl(std::string_view topic, EncodedRecord record, DeliveryCallback on_delivery,
                        const Event* event);
+  void start_send_span(PendingDelivery& pending, EncodedRecord& record, const Event* event);
   void deliver(std::unique_ptr<PendingDelivery> pending, const DeliveryReport& report) noexcept;
   void poll_loop(std::stop_token stop);
 
