@@ -126,13 +126,48 @@ Family<Histogram>& Registry::histogram(std::string_view name, std::string_view h
       MetricType::kHistogram, name, help, std::move(label_names), std::move(buckets)));
 }
 
-FamilyBase& Registry::register_family(MetricType type, std::string_view name,
-                                      std::string_view help,
-                                      std::vector<std::string> label_names,
-                                      std::vector<double> buckets) {
-  if (!is_valid_metric_name(name)) {
-    throw_invalid({"invalid metric name '", name, "': must match [a-zA-Z_:][a-zA-Z0-9_:]*"});
+namespace {
+
+// Drops a final +Inf (every histogram has it), then requires finite, strictly increasing bounds.
+void check_buckets(std::string_view name, std::vector<double>& buckets) {
+  if (!buckets.empty() && std::isinf(buckets.back()) && buckets.back() > 0) buckets.pop_back();
+  for (std::size_t i = 0; i < buckets.size(); ++i) {
+    if (!std::isfinite(buckets[i])) {
+      throw_invalid({"histogram '", name, "': bucket bounds must be finite"});
+    }
+    if (i > 0 && !(buckets[i - 1] < buckets[i])) {
+      throw_invalid({"histogram '", name, "': bucket bounds must be strictly increasing"});
+    }
   }
+}
+
+std::unique_ptr<FamilyBase> make_family(MetricType type, const std::string& exposed,
+                                        std::string_view help, std::vector<std::string> label_names,
+                                        std::vector<double> buckets, const std::string& const_label_text) {
+  std::unique_ptr<FamilyBase> family;
+  std::string help_text = repair_utf8(help);
+  switch (type) {
+    case MetricType::kCounter:
+      family = std::make_unique<Family<Counter>>(exposed, std::move(help_text),
+                                                 std::move(label_names), const_label_text);
+      break;
+    case MetricType::kGauge:
+      family = std::make_unique<Family<Gauge>>(exposed, std::move(help_text),
+                                               std::move(label_names), const_label_text);
+      break;
+    case MetricType::kHistogram:
+      family = std::make_unique<Family<Histogram>>(exposed, std::move(help_text),
+                                                   std::move(label_names), const_label_text,
+                                                   std::move(buckets));
+      break;
+  }
+  return family;
+}
+
+}  // namespace
+
+void Registry::check_label_names(MetricType type, std::string_view name,
+                                 const std::vector<std::string>& label_names) const {
   for (std::size_t i = 0; i < label_names.size(); ++i) {
     const std::string& label = label_names[i];
     if (!is_valid_label_name(label)) {
@@ -152,17 +187,17 @@ FamilyBase& Registry::register_family(MetricType type, std::string_view name,
                      "' is a constant label of the registry"});
     }
   }
-  if (type == MetricType::kHistogram) {
-    if (!buckets.empty() && std::isinf(buckets.back()) && buckets.back() > 0) buckets.pop_back();
-    for (std::size_t i = 0; i < buckets.size(); ++i) {
-      if (!std::isfinite(buckets[i])) {
-        throw_invalid({"histogram '", name, "': bucket bounds must be finite"});
-      }
-      if (i > 0 && !(buckets[i - 1] < buckets[i])) {
-        throw_invalid({"histogram '", name, "': bucket bounds must be strictly increasing"});
-      }
-    }
+}
+
+FamilyBase& Registry::register_family(MetricType type, std::string_view name,
+                                      std::string_view help,
+                                      std::vector<std::string> label_names,
+                                      std::vector<double> buckets) {
+  if (!is_valid_metric_name(name)) {
+    throw_invalid({"invalid metric name '", name, "': must match [a-zA-Z_:][a-zA-Z0-9_:]*"});
   }
+  check_label_names(type, name, label_names);
+  if (type == MetricType::kHistogram) check_buckets(name, buckets);
   std::string exposed = type == MetricType::kCounter ? counter_sample_name(name) : std::string(name);
 
   std::lock_guard lock(mutex_);
@@ -187,23 +222,8 @@ FamilyBase& Registry::register_family(MetricType type, std::string_view name,
     }
   }
 
-  std::unique_ptr<FamilyBase> family;
-  std::string help_text = repair_utf8(help);
-  switch (type) {
-    case MetricType::kCounter:
-      family = std::make_unique<Family<Counter>>(exposed, std::move(help_text),
-                                                 std::move(label_names), const_label_text_);
-      break;
-    case MetricType::kGauge:
-      family = std::make_unique<Family<Gauge>>(exposed, std::move(help_text),
-                                               std::move(label_names), const_label_text_);
-      break;
-    case MetricType::kHistogram:
-      family = std::make_unique<Family<Histogram>>(exposed, std::move(help_text),
-                                                   std::move(label_names), const_label_text_,
-                                                   std::move(buckets));
-      break;
-  }
+  std::unique_ptr<FamilyBase> family = make_family(type, exposed, help, std::move(label_names),
+                                                   std::move(buckets), const_label_text_);
   FamilyBase& result = *family;
   families_.emplace(exposed, std::move(family));
   for (const auto& occupied_name : occupied) reserved_names_.emplace(occupied_name, &result);

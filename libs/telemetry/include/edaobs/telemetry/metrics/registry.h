@@ -65,6 +65,9 @@ class Registry {
   [[nodiscard]] const ConstLabels& const_labels() const noexcept { return const_labels_; }
 
  private:
+  // Throws std::invalid_argument for a bad, reserved, repeated or constant label name.
+  void check_label_names(MetricType type, std::string_view name,
+                         const std::vector<std::string>& label_names) const;
   FamilyBase& register_family(MetricType type, std::string_view name, std::string_view help,
                               std::vector<std::string> label_names, std::vector<double> buckets);
 
