@@ -84,6 +84,37 @@ void write_hex_member(JsonWriter& w, const char (&key)[N], const SpanId& id) {
   w.member(key, std::string_view(hex, sizeof(hex)));
 }
 
+void write_events(JsonWriter& w, const SpanData& span, const AttributeLimits& limits) {
+  w.key("events");
+  w.begin_array();
+  for (const SpanEvent& event : span.events) {
+    w.begin_object();
+    w.key("timeUnixNano");
+    w.integer_string(event.time_unix_nano);
+    w.member("name", event.name);
+    write_attributes(w, event.attributes, limits);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_links(JsonWriter& w, const SpanData& span, const AttributeLimits& limits) {
+  w.key("links");
+  w.begin_array();
+  for (const SpanLink& link : span.links) {
+    w.begin_object();
+    write_hex_member(w, "traceId", link.context.trace_id);
+    write_hex_member(w, "spanId", link.context.span_id);
+    if (!link.context.trace_state.empty()) {
+      w.member("traceState", link.context.trace_state);
+    }
+    write_attributes(w, link.attributes, limits);
+    w.member("flags", otlp_flags(link.context.trace_flags, link.context.is_remote));
+    w.end_object();
+  }
+  w.end_array();
+}
+
 void write_span(JsonWriter& w, const SpanData& span, const AttributeLimits& limits) {
   w.begin_object();
   write_hex_member(w, "traceId", span.context.trace_id);
@@ -104,35 +135,12 @@ void write_span(JsonWriter& w, const SpanData& span, const AttributeLimits& limi
   w.integer_string(span.end_unix_nano);
   write_attributes(w, span.attributes, limits);
 
-  w.key("events");
-  w.begin_array();
-  for (const SpanEvent& event : span.events) {
-    w.begin_object();
-    w.key("timeUnixNano");
-    w.integer_string(event.time_unix_nano);
-    w.member("name", event.name);
-    write_attributes(w, event.attributes, limits);
-    w.end_object();
-  }
-  w.end_array();
+  write_events(w, span, limits);
   if (span.dropped_events > 0) {
     w.member("droppedEventsCount", span.dropped_events);
   }
 
-  w.key("links");
-  w.begin_array();
-  for (const SpanLink& link : span.links) {
-    w.begin_object();
-    write_hex_member(w, "traceId", link.context.trace_id);
-    write_hex_member(w, "spanId", link.context.span_id);
-    if (!link.context.trace_state.empty()) {
-      w.member("traceState", link.context.trace_state);
-    }
-    write_attributes(w, link.attributes, limits);
-    w.member("flags", otlp_flags(link.context.trace_flags, link.context.is_remote));
-    w.end_object();
-  }
-  w.end_array();
+  write_links(w, span, limits);
   if (span.dropped_links > 0) {
     w.member("droppedLinksCount", span.dropped_links);
   }
