@@ -147,42 +147,29 @@ class DeliveryThread {
   std::jthread thread_;
 };
 
-TEST(SteadyStateAllocation, OneEventsTelemetryAllocatesNothing) {
-  et::TracerProviderOptions tracing;
-  tracing.service_name = "allocation-test";
-  tracing.batch.schedule_delay = 5ms;
-  et::TracerProvider provider(tracing, std::make_unique<EncodingExporter>(et::Resource{}));
-  et::LoggerOptions logging;
-  logging.service = "allocation-test";
-  logging.writer = std::make_shared<DiscardingWriter>();
-  et::OtlpLogExporterOptions log_export;
-  std::atomic<std::size_t> log_bodies{0};
-  log_export.body_sink = [&log_bodies](std::string_view body) {
-    log_bodies.fetch_add(body.empty() ? 0 : 1, std::memory_order_relaxed);
-    return true;
-  };
-  log_export.schedule_delay = 5ms;
-  const auto log_exporter =
-      std::make_shared<et::OtlpLogExporter>(log_export, et::Resource{}, std::vector<std::string>{});
-  logging.otlp_exporter = log_exporter;
-  et::Logger log(logging);
-  et::Registry registry({{"service", "allocation-test"}});
-  auto& processed = registry.counter("events_processed_total", "Events.", {"event_type", "success"})
-                        .with({"order.created", "true"});
-  auto& duration = registry.histogram("event_processing_duration_seconds", "Time.", {"event_type"},
-                                      {0.001, 0.01, 0.1, 1}).with({"order.created"});
-  et::Tracer& tracer = provider.tracer();
-  DeliveryThread delivery;
-  FixedCarrier headers;
-  const et::SpanContext upstream =
-      *et::parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
-  const std::string event_id = "evt-000123";
+// One enricher's worth of telemetry: a tracer exporting through the OTLP encoder, a logger with
+// the OTLP log exporter, the processing metrics, and a delivery thread that ends send spans.
+class AgentTelemetry {
+ public:
+  AgentTelemetry()
+      : provider_(tracing_options(), std::make_unique<EncodingExporter>(et::Resource{})),
+        log_exporter_(std::make_shared<et::OtlpLogExporter>(log_export_options(), et::Resource{},
+                                                            std::vector<std::string>{})),
+        log_(logging_options(log_exporter_)),
+        registry_({{"service", "allocation-test"}}),
+        processed_(registry_.counter("events_processed_total", "Events.", {"event_type", "success"})
+                       .with({"order.created", "true"})),
+        duration_(registry_.histogram("event_processing_duration_seconds", "Time.", {"event_type"},
+                                      {0.001, 0.01, 0.1, 1}).with({"order.created"})),
+        upstream_(*et::parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")) {}
 
-  const auto one_event = [&] {
+  // The per-event telemetry of the enricher: two spans with their attributes, one INFO line,
+  // the metrics, the send span ended on the delivery thread.
+  void one_event() {
     et::StartSpanOptions options;
     options.kind = et::SpanKind::kConsumer;
-    options.parent = upstream;
-    et::Span process = tracer.start_span("process events.raw", options);
+    options.parent = upstream_;
+    et::Span process = provider_.tracer().start_span("process events.raw", options);
     process.set_attribute("messaging.system", "kafka");
     process.set_attribute("messaging.operation.name", "process");
     process.set_attribute("messaging.operation.type", "process");
@@ -190,39 +177,84 @@ TEST(SteadyStateAllocation, OneEventsTelemetryAllocatesNothing) {
     process.set_attribute("messaging.consumer.group.name", "edaobs-enricher");
     process.set_attribute("messaging.destination.partition.id", "1");
     process.set_attribute("messaging.kafka.offset", std::int64_t{4242});
-    process.set_attribute("event.id", event_id);
+    process.set_attribute("event.id", event_id_);
     process.set_attribute("event.type", "order.created");
     const et::SpanScope scope(process);
-    et::Span send = tracer.start_span("send events.enriched", et::SpanKind::kProducer);
+    et::Span send = provider_.tracer().start_span("send events.enriched", et::SpanKind::kProducer);
     send.set_attribute("messaging.system", "kafka");
     send.set_attribute("messaging.operation.name", "send");
     send.set_attribute("messaging.operation.type", "send");
     send.set_attribute("messaging.destination.name", "events.enriched");
-    send.set_attribute("event.id", event_id);
+    send.set_attribute("event.id", event_id_);
     send.set_attribute("event.type", "order.created");
-    et::inject(send.context(), headers);
-    log.info("event enriched", {{"event_id", event_id}, {"event_type", "order.created"}, {"duration_ms", 0.042}});
-    processed.inc();
-    duration.observe(0.0042);
-    delivery.hand_over(std::move(send));
-  };
-  const auto settle = [&] {
-    delivery.wait_idle();
-    ASSERT_TRUE(provider.force_flush(10s));
-    ASSERT_TRUE(log.flush(10s));
-    ASSERT_TRUE(log_exporter->force_flush(10s));
-  };
+    et::inject(send.context(), headers_);
+    log_.info("event enriched", {{"event_id", event_id_}, {"event_type", "order.created"}, {"duration_ms", 0.042}});
+    processed_.inc();
+    duration_.observe(0.0042);
+    delivery_.hand_over(std::move(send));
+  }
 
+  // Everything handed over so far is ended, exported and written.
+  void settle() {
+    delivery_.wait_idle();
+    ASSERT_TRUE(provider_.force_flush(10s));
+    ASSERT_TRUE(log_.flush(10s));
+    ASSERT_TRUE(log_exporter_->force_flush(10s));
+  }
+
+  [[nodiscard]] et::TracerStats tracer_stats() const { return provider_.stats(); }
+  [[nodiscard]] auto log_export_stats() const { return log_exporter_->stats(); }
+  [[nodiscard]] std::size_t log_bodies() const { return log_bodies_.load(); }
+
+ private:
+  static et::TracerProviderOptions tracing_options() {
+    et::TracerProviderOptions tracing;
+    tracing.service_name = "allocation-test";
+    tracing.batch.schedule_delay = 5ms;
+    return tracing;
+  }
+  et::OtlpLogExporterOptions log_export_options() {
+    et::OtlpLogExporterOptions log_export;
+    log_export.body_sink = [this](std::string_view body) {
+      log_bodies_.fetch_add(body.empty() ? 0 : 1, std::memory_order_relaxed);
+      return true;
+    };
+    log_export.schedule_delay = 5ms;
+    return log_export;
+  }
+  static et::LoggerOptions logging_options(std::shared_ptr<et::OtlpLogExporter> exporter) {
+    et::LoggerOptions logging;
+    logging.service = "allocation-test";
+    logging.writer = std::make_shared<DiscardingWriter>();
+    logging.otlp_exporter = std::move(exporter);
+    return logging;
+  }
+
+  std::atomic<std::size_t> log_bodies_{0};  // first: the log exporter's sink counts into it
+  et::TracerProvider provider_;
+  std::shared_ptr<et::OtlpLogExporter> log_exporter_;
+  et::Logger log_;
+  et::Registry registry_;
+  et::Counter& processed_;
+  et::Histogram& duration_;
+  const et::SpanContext upstream_;
+  const std::string event_id_ = "evt-000123";
+  FixedCarrier headers_;
+  DeliveryThread delivery_;  // last: stops first, while the spans' provider lives
+};
+
+TEST(SteadyStateAllocation, OneEventsTelemetryAllocatesNothing) {
+  AgentTelemetry agent;
   // Paced as a steady stream is: the span queue (2048) never overflows, so nothing is dropped
   // (a dropped span's data would be freed and allocated again: that path is the queue-full
   // accounting, not steady state).
   constexpr int kEvents = 10'000;
   const auto run = [&] {
     for (int i = 1; i <= kEvents; ++i) {
-      one_event();
-      if (i % 500 == 0) settle();
+      agent.one_event();
+      if (i % 500 == 0) agent.settle();
     }
-    settle();
+    agent.settle();
   };
   run();  // warm-up: pools, queues and buffers fill
 
@@ -233,11 +265,11 @@ TEST(SteadyStateAllocation, OneEventsTelemetryAllocatesNothing) {
   counting = false;
 
   const auto pool_after = et::detail::span_data_pool_stats();
-  const auto stats = provider.stats();
-  const auto log_stats = log_exporter->stats();
+  const auto stats = agent.tracer_stats();
+  const auto log_stats = agent.log_export_stats();
   EXPECT_EQ(log_stats.exported, 2U * kEvents) << "every log record must go through the OTLP exporter";
   EXPECT_EQ(log_stats.dropped + log_stats.failed, 0U);
-  EXPECT_GT(log_bodies.load(), 0U);
+  EXPECT_GT(agent.log_bodies(), 0U);
   EXPECT_EQ(pool_after.fresh_allocations - pool_before.fresh_allocations, 0U) << "span data allocated";
   EXPECT_EQ(pool_after.discarded - pool_before.discarded, 0U) << "span data freed for want of room";
   EXPECT_EQ(stats.spans_dropped, 0U) << "the test must export everything it started";
