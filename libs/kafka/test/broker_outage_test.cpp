@@ -11,8 +11,39 @@
 namespace edaobs::kafka::test {
 namespace {
 
+constexpr int kRecords = 300;
+
+// Reads the topic back: kRecords records in the log, each once, in order per partition.
+void expect_each_record_once_in_order(MockCluster& cluster, Producer& producer, TestTelemetry& telemetry) {
+  Consumer consumer(consumer_options(cluster, "payments-reader", {"payments"}), producer,
+                    telemetry.tracer, telemetry.registry, telemetry.logger);
+  std::map<std::string, int> seen;
+  std::map<std::int32_t, std::int64_t> last_number;  // per partition: order is kept
+  bool in_order = true;
+  const EventHandler handler = [&](const ConsumedEvent& record) {
+    ++seen[record.event.id];
+    const std::int64_t number = std::stoll(record.event.id.substr(4));
+    if (last_number.contains(record.partition) && number <= last_number[record.partition]) {
+      in_order = false;
+    }
+    last_number[record.partition] = number;
+    return Outcome::done();
+  };
+  std::size_t total = 0;
+  ASSERT_TRUE(poll_until(consumer, handler, [&] {
+    total = 0;
+    for (const auto& [id, count] : seen) total += static_cast<std::size_t>(count);
+    return total >= kRecords;
+  }));
+  // The log holds exactly kRecords records: no retry was appended twice.
+  EXPECT_EQ(high_watermark(cluster, "payments", 0) + high_watermark(cluster, "payments", 1),
+            kRecords);
+  EXPECT_EQ(seen.size(), static_cast<std::size_t>(kRecords));
+  for (const auto& [id, count] : seen) EXPECT_EQ(count, 1) << id;
+  EXPECT_TRUE(in_order);
+}
+
 TEST(BrokerOutage, StreamSurvivesBrokerDownAndUpExactlyOnce) {
-  constexpr int kRecords = 300;
   MockCluster cluster(1);
   cluster.create_topic("payments", 2);
   TestTelemetry telemetry;
@@ -46,32 +77,7 @@ TEST(BrokerOutage, StreamSurvivesBrokerDownAndUpExactlyOnce) {
   EXPECT_TRUE(wait_until([&] { return producer.connected(); }));
   EXPECT_GT(connection_errors(), 0);
 
-  Consumer consumer(consumer_options(cluster, "payments-reader", {"payments"}), producer,
-                    telemetry.tracer, telemetry.registry, telemetry.logger);
-  std::map<std::string, int> seen;
-  std::map<std::int32_t, std::int64_t> last_number;  // per partition: order is kept
-  bool in_order = true;
-  const EventHandler handler = [&](const ConsumedEvent& record) {
-    ++seen[record.event.id];
-    const std::int64_t number = std::stoll(record.event.id.substr(4));
-    if (last_number.contains(record.partition) && number <= last_number[record.partition]) {
-      in_order = false;
-    }
-    last_number[record.partition] = number;
-    return Outcome::done();
-  };
-  std::size_t total = 0;
-  ASSERT_TRUE(poll_until(consumer, handler, [&] {
-    total = 0;
-    for (const auto& [id, count] : seen) total += static_cast<std::size_t>(count);
-    return total >= kRecords;
-  }));
-  // The log holds exactly kRecords records: no retry was appended twice.
-  EXPECT_EQ(high_watermark(cluster, "payments", 0) + high_watermark(cluster, "payments", 1),
-            kRecords);
-  EXPECT_EQ(seen.size(), static_cast<std::size_t>(kRecords));
-  for (const auto& [id, count] : seen) EXPECT_EQ(count, 1) << id;
-  EXPECT_TRUE(in_order);
+  expect_each_record_once_in_order(cluster, producer, telemetry);
 }
 
 }  // namespace

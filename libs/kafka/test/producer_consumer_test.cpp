@@ -31,41 +31,10 @@ struct Received {
   }
 };
 
-TEST(ProducerConsumer, RoundTripCarriesEventAndTraceContext) {
-  MockCluster cluster;
-  cluster.create_topic("orders");
-  TestTelemetry telemetry;
-  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry, telemetry.logger);
-
-  std::vector<Event> sent;
-  telemetry::SpanContext parent_context;
-  {
-    telemetry::StartSpanOptions root;
-    root.new_root = true;
-    telemetry::Span parent = telemetry.tracer.start_span("publish batch", std::move(root));
-    parent_context = parent.context();
-    const telemetry::SpanScope scope(parent);
-    for (int i = 0; i < 3; ++i) {
-      sent.push_back(make_event(i));
-      sent.back().extra_headers = {{"ce_tenant", "acme"}};
-      const DeliveryReport report = producer.send_for_report("orders", sent.back()).get();
-      ASSERT_TRUE(report.ok) << report.error_type << " " << report.error_message;
-      EXPECT_EQ(report.offset, i);
-      EXPECT_EQ(report.partition, 0);
-    }
-  }
-  EXPECT_TRUE(producer.connected());
-
-  Consumer consumer(consumer_options(cluster, "group-a", {"orders"}), producer, telemetry.tracer,
-                    telemetry.registry, telemetry.logger);
-  Received received;
-  ASSERT_TRUE(poll_until(consumer, received.handler(), [&] { return received.size() == 3; }));
-  EXPECT_TRUE(consumer.connected());
-  EXPECT_EQ(consumer.assigned_partitions(), 1U);
-  for (std::size_t i = 0; i < sent.size(); ++i) EXPECT_EQ(received.events[i], sent[i]);
-  EXPECT_EQ(received.offsets, (std::vector<std::int64_t>{0, 1, 2}));
-
-  // One trace: parent -> send (PRODUCER) -> process (CONSUMER).
+// One trace per event: parent -> send (PRODUCER) -> process (CONSUMER), with the messaging.*
+// and event.* attributes, and the handler running inside the process span.
+void expect_one_trace_per_event(const TestTelemetry& telemetry, const std::vector<Event>& sent,
+                                const telemetry::SpanContext& parent_context, const Received& received) {
   const auto sends = telemetry.spans.named("send orders");
   ASSERT_EQ(sends.size(), 3U);
   ASSERT_TRUE(wait_until([&] { return telemetry.spans.named("process orders").size() == 3; }));
@@ -102,6 +71,43 @@ TEST(ProducerConsumer, RoundTripCarriesEventAndTraceContext) {
     // The handler ran inside the process span.
     EXPECT_EQ(received.active_contexts[i].span_id, process.context.span_id);
   }
+}
+
+TEST(ProducerConsumer, RoundTripCarriesEventAndTraceContext) {
+  MockCluster cluster;
+  cluster.create_topic("orders");
+  TestTelemetry telemetry;
+  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry, telemetry.logger);
+
+  std::vector<Event> sent;
+  telemetry::SpanContext parent_context;
+  {
+    telemetry::StartSpanOptions root;
+    root.new_root = true;
+    telemetry::Span parent = telemetry.tracer.start_span("publish batch", std::move(root));
+    parent_context = parent.context();
+    const telemetry::SpanScope scope(parent);
+    for (int i = 0; i < 3; ++i) {
+      sent.push_back(make_event(i));
+      sent.back().extra_headers = {{"ce_tenant", "acme"}};
+      const DeliveryReport report = producer.send_for_report("orders", sent.back()).get();
+      ASSERT_TRUE(report.ok) << report.error_type << " " << report.error_message;
+      EXPECT_EQ(report.offset, i);
+      EXPECT_EQ(report.partition, 0);
+    }
+  }
+  EXPECT_TRUE(producer.connected());
+
+  Consumer consumer(consumer_options(cluster, "group-a", {"orders"}), producer, telemetry.tracer,
+                    telemetry.registry, telemetry.logger);
+  Received received;
+  ASSERT_TRUE(poll_until(consumer, received.handler(), [&] { return received.size() == 3; }));
+  EXPECT_TRUE(consumer.connected());
+  EXPECT_EQ(consumer.assigned_partitions(), 1U);
+  for (std::size_t i = 0; i < sent.size(); ++i) EXPECT_EQ(received.events[i], sent[i]);
+  EXPECT_EQ(received.offsets, (std::vector<std::int64_t>{0, 1, 2}));
+
+  expect_one_trace_per_event(telemetry, sent, parent_context, received);
 
   EXPECT_EQ(telemetry.metric(R"(events_published_total{event_type="order.created",destination="orders"})"), 3);
   EXPECT_EQ(telemetry.metric(R"(message_broker_publish_duration_seconds_count{topic="orders"})"), 3);

@@ -39,6 +39,44 @@ std::string numbered(std::string_view prefix, int i) {
   return key;
 }
 
+// Every attribute value type, with the edge cases both encoders must agree on.
+void set_every_attribute_type(AttributeList& a) {
+  a.set("text", "kafka");
+  a.set("empty", "");
+  a.set("escapes", "quote \" backslash \\ newline \n tab \t nul \x01");
+  a.set("unicode", "caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x9A\x80");
+  a.set("ill-formed", "bad \xFF byte \xE2\x9C truncated");
+  a.set("true", true);
+  a.set("false", false);
+  a.set("zero", std::int64_t{0});
+  a.set("negative", std::int64_t{-42});
+  a.set("min", std::numeric_limits<std::int64_t>::min());
+  a.set("max", std::numeric_limits<std::int64_t>::max());
+  a.set("not-a-double", std::int64_t{9'007'199'254'740'993});
+  a.set("ratio", 0.1);
+  a.set("tiny", -4.9e-324);
+  a.set("infinite", std::numeric_limits<double>::infinity());
+  a.set("minus-infinite", -std::numeric_limits<double>::infinity());
+}
+
+// An exception event, one with more attributes than the limit, one without any.
+void add_events(SpanData& client) {
+  SpanEvent& exception = client.events.emplace_back();
+  exception.name = "exception";
+  exception.time_unix_nano = client.start_unix_nano + 1'000;
+  exception.attributes.set("exception.type", "Timeout");
+  exception.attributes.set("exception.escaped", false);
+  SpanEvent& crowded = client.events.emplace_back();
+  crowded.name = "crowded";
+  crowded.time_unix_nano = client.start_unix_nano + 2'000;
+  for (int i = 0; i < 131; ++i) {
+    crowded.attributes.set(numbered("e", i), 0.5 * i);
+  }
+  SpanEvent& bare = client.events.emplace_back();
+  bare.name = "bare";
+  bare.time_unix_nano = client.start_unix_nano + 3'000;
+}
+
 // One span per kind; together they set every field both encoders write.
 std::vector<std::unique_ptr<SpanData>> spans_covering_every_field() {
   std::vector<std::unique_ptr<SpanData>> spans;
@@ -57,23 +95,7 @@ std::vector<std::unique_ptr<SpanData>> spans_covering_every_field() {
   // A root span (no parent), unsampled flags, unset status, every attribute value type.
   SpanData& internal = add(SpanKind::kInternal, "compute");
   internal.context.trace_flags = 0;
-  auto& a = internal.attributes;
-  a.set("text", "kafka");
-  a.set("empty", "");
-  a.set("escapes", "quote \" backslash \\ newline \n tab \t nul \x01");
-  a.set("unicode", "caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x9A\x80");
-  a.set("ill-formed", "bad \xFF byte \xE2\x9C truncated");
-  a.set("true", true);
-  a.set("false", false);
-  a.set("zero", std::int64_t{0});
-  a.set("negative", std::int64_t{-42});
-  a.set("min", std::numeric_limits<std::int64_t>::min());
-  a.set("max", std::numeric_limits<std::int64_t>::max());
-  a.set("not-a-double", std::int64_t{9'007'199'254'740'993});
-  a.set("ratio", 0.1);
-  a.set("tiny", -4.9e-324);
-  a.set("infinite", std::numeric_limits<double>::infinity());
-  a.set("minus-infinite", -std::numeric_limits<double>::infinity());
+  set_every_attribute_type(internal.attributes);
 
   // A child of a remote parent with tracestate, OK status.
   SpanData& server = add(SpanKind::kServer, "POST /orders");
@@ -91,20 +113,7 @@ std::vector<std::unique_ptr<SpanData>> spans_covering_every_field() {
   for (int i = 0; i < 130; ++i) {
     client.attributes.set(numbered("attribute.", i), std::int64_t{i});
   }
-  SpanEvent& exception = client.events.emplace_back();
-  exception.name = "exception";
-  exception.time_unix_nano = client.start_unix_nano + 1'000;
-  exception.attributes.set("exception.type", "Timeout");
-  exception.attributes.set("exception.escaped", false);
-  SpanEvent& crowded = client.events.emplace_back();
-  crowded.name = "crowded";
-  crowded.time_unix_nano = client.start_unix_nano + 2'000;
-  for (int i = 0; i < 131; ++i) {
-    crowded.attributes.set(numbered("e", i), 0.5 * i);
-  }
-  SpanEvent& bare = client.events.emplace_back();
-  bare.name = "bare";
-  bare.time_unix_nano = client.start_unix_nano + 3'000;
+  add_events(client);
   client.dropped_events = 3;
 
   // Links: one remote with tracestate and attributes, one local and unsampled without either.
