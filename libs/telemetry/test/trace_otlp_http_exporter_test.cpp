@@ -170,7 +170,11 @@ TEST(OtlpHttpExporterTest, GivesUpAtTheDeadline) {
   EXPECT_LT(elapsed, 2s);
   const auto attempts = log.snapshot();
   ASSERT_GE(attempts.size(), 2U);  // backoff is 10-40 ms, so several tries fit in 300 ms
-  EXPECT_FALSE(attempts.back().will_retry);
+  // The last attempt planned no retry — unless the deadline passed while it waited for one (a
+  // loaded machine), in which case the export ended at the deadline without another attempt.
+  if (attempts.back().will_retry) {
+    EXPECT_GE(elapsed, 300ms) << "a planned retry was dropped before the deadline";
+  }
   for (std::size_t i = 0; i + 1 < attempts.size(); ++i) {
     EXPECT_TRUE(attempts[i].will_retry);
     EXPECT_GE(attempts[i].retry_delay, 5ms);  // jitter stays within [0.5, 1.5) x backoff
