@@ -1,5 +1,6 @@
 #include "edaobs/runtime/shutdown_signal.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -18,6 +19,10 @@ namespace {
   const int n = std::snprintf(line, sizeof line,
                               R"({"level":"error","msg":"%s","exit_status":%d})" "\n", why, status);
   if (n > 0) {
+    // Never block here: stderr may be a full pipe nobody reads (the very thing that can hold
+    // up the orderly stop). Without room the line is lost; the exit status still says why.
+    const int flags = ::fcntl(STDERR_FILENO, F_GETFL);
+    if (flags >= 0) static_cast<void>(::fcntl(STDERR_FILENO, F_SETFL, flags | O_NONBLOCK));
     const ssize_t ignored = ::write(STDERR_FILENO, line, static_cast<std::size_t>(n));
     static_cast<void>(ignored);
   }

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <thread>
@@ -96,4 +99,28 @@ TEST_F(ShutdownSignalBound, AStopAfterAFailureIsHeldToTheDeadlineToo) {
         std::_Exit(0);
       },
       ::testing::ExitedWithCode(124), "shutdown deadline passed");
+}
+
+// stderr a full pipe nobody reads: the deadline still ends the process (its last line is lost,
+// its exit status is not).
+TEST_F(ShutdownSignalBound, TheDeadlineHoldsWhenStderrIsAFullPipe) {
+  EXPECT_EXIT(
+      {
+        int pipe_fds[2];
+        if (::pipe(pipe_fds) != 0) std::_Exit(3);
+        ::dup2(pipe_fds[1], STDERR_FILENO);
+        const int flags = ::fcntl(pipe_fds[1], F_GETFL);
+        ::fcntl(pipe_fds[1], F_SETFL, flags | O_NONBLOCK);
+        const char block[4096] = {};
+        while (::write(pipe_fds[1], block, sizeof block) > 0) {
+        }
+        ::fcntl(pipe_fds[1], F_SETFL, flags);  // full, and blocking again: a writer would hang
+        ShutdownSignal shutdown;
+        shutdown.set_deadline(200ms);
+        ::kill(::getpid(), SIGTERM);
+        shutdown.wait();
+        std::this_thread::sleep_for(30s);  // stuck, e.g. the log worker blocked in write(2)
+        std::_Exit(0);
+      },
+      ::testing::ExitedWithCode(124), "");
 }
