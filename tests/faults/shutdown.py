@@ -8,6 +8,8 @@ an acknowledged event either."""
 import fcntl
 import os
 import shutil
+import signal
+import subprocess
 import time
 
 from faultlib import Chain, Load, all_ready, e2e, kill_stack_component, outcome, settle, stack_up
@@ -74,13 +76,13 @@ def sigterm_with_broker_down(chain, violations):
                  lambda: not any(chain._ready(n) for n in chain.agents), timeout=60, interval=0.2)
     started = time.monotonic()
     for name in chain.agents:
-        chain.procs[name].send_signal(15)
+        chain.procs[name].send_signal(signal.SIGTERM)
     exits = {}
     for name in chain.agents:
         left = SHUTDOWN_DEADLINE_S + 20 - (time.monotonic() - started)
         try:
             code = chain.procs[name].wait(timeout=max(left, 0.1))
-        except Exception:  # TimeoutExpired: it hung; kill it so the scenario can go on
+        except subprocess.TimeoutExpired:  # it hung: kill it so the scenario can go on
             chain.procs[name].kill()
             chain.procs[name].wait()
             code = None
