@@ -101,8 +101,9 @@ def window_check(chain, window):
 
 
 def join(chain, running, instance):
+    start = time.time()
     name = chain.spawn("enricher", instance=instance)
-    window = {"what": f"{name} joined", "start": time.time(), "stayers": list(running), "violations": []}
+    window = {"what": f"{name} joined", "start": start, "stayers": list(running), "violations": []}
     chain.wait_ready(name, timeout=60)
     window["end"] = time.time()
     running.append(name)
@@ -154,7 +155,7 @@ def scale_out_in(args):
         for w in windows:
             violations.extend(w.pop("violations"))
         result = outcome("scale_out_in", chain, load, rebalances=windows, violations=violations,
-                         recovery_s=max(w["rebalance_s"] for w in windows))
+                         recovery_s=max(w["rebalance_s"] for w in windows), logs=chain.logdir)
         # Joins and the SIGTERM commit on revoke: no re-consumption. The kill -9 re-consumes
         # what its partitions handled since the last commit — at most one commit interval of
         # traffic (its partitions carry part of it) plus what was in flight. Allow twice that.
@@ -170,12 +171,11 @@ def scale_out_in(args):
         return result
     finally:
         chain.stop()
-        shutil.rmtree(chain.logdir, ignore_errors=True)
 
 
 def prefill(events):
-    """A topic holding `events` synthetic events from the publisher at full speed; how many each
-    partition got."""
+    """A topic holding `events` synthetic events from the publisher at full speed (its chain's
+    logs, one line per event, are removed: they are large and say nothing here)."""
     chain = Chain(base_port=DRAIN_BASE_PORT, agents=("publisher",),
                   extra_env={"publisher": {**PREFILL_ENV, "EDAOBS_COUNT": str(events)}})
     chain.start()

@@ -7,7 +7,6 @@ again and the chain restarted on the same groups: an exit by the deadline must n
 an acknowledged event either."""
 import fcntl
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -114,7 +113,6 @@ def shutdown_broker_down(args):
         settle(chain, load.acknowledged)
         return outcome("shutdown_broker_down", chain, load, recovery_s=round(ready_s, 1),
                        deadline_s=SHUTDOWN_DEADLINE_S, stderr_pipe_full=pipe, broker_down=exits,
-                       violations=violations)
+                       violations=violations, logs=chain.logdir)
     finally:
         chain.stop()
-        shutil.rmtree(chain.logdir, ignore_errors=True)
