@@ -20,13 +20,22 @@ recorded (and how often). Scenarios:
   leader_kill       (three-node cluster, tests/faults/cluster.py; left out with FAULTS_CLUSTER=0)
                     the leader of the raw topic's busiest partition killed (-9) mid-stream: 0 lost,
                     processing continues within 15 s, the node restarts and rejoins every ISR.
+  scale_out_in      one enricher, then a second and a third joining mid-stream, then one stopped
+                    (SIGTERM, exit 0) and another killed (-9): 0 lost, duplicates bounded to about
+                    a second of traffic, and through each rebalance the instances that stay keep
+                    at least one partition and keep processing (no gap over 2 s); then the drain
+                    rate of --drain-events prefilled events with 1, 2 and 3 instances.
+  shutdown_broker_down  SIGTERM with stderr a full pipe, then with Kafka killed (-9): each agent
+                    exits 0 or 124 within its shutdown deadline (8 s here); after the broker and
+                    the agents are back, nothing acknowledged is lost.
 
 Prints a table (scenario, acknowledged, recorded, lost, duplicates, recovery), writes JSON
 (--out, default build/faults.json) and exits 1 on any loss or broken bound.
 Needs the native stack running (make faults starts it); never run against a demo you care about:
 it kills and restarts the stack's broker, Collector and Jaeger.
 
-Usage: faults.py [--scenario NAME ...] [--rate 30] [--outage 60] [--runs 3] [--out FILE]"""
+Usage: faults.py [--scenario NAME ...] [--rate 30] [--outage 60] [--runs 3] [--drain-events N]
+                 [--out FILE]"""
 import argparse
 import json
 import os
@@ -35,6 +44,8 @@ import time
 
 import cluster
 import faultlib
+import scale
+import shutdown
 import single_broker
 
 e2e = faultlib.e2e
@@ -44,6 +55,8 @@ SCENARIOS = {
     "enricher_crash": lambda args: single_broker.consumer_crash("enricher", args),
     "recorder_crash": lambda args: single_broker.consumer_crash("recorder", args),
     "backends_down": single_broker.backends_down,
+    "scale_out_in": scale.scale_out_in,
+    "shutdown_broker_down": shutdown.shutdown_broker_down,
 }
 # The three-node cluster's scenarios (tests/faults/cluster.py) switch Kafka to the cluster and back.
 if os.environ.get("FAULTS_CLUSTER", "1") != "0":
@@ -69,6 +82,8 @@ def main(argv):
     parser.add_argument("--rate", type=float, default=30.0, help="POSTs per second")
     parser.add_argument("--outage", type=float, default=60.0, help="seconds the broker / backends stay down")
     parser.add_argument("--runs", type=int, default=3, help="crashes per consumer scenario")
+    parser.add_argument("--drain-events", type=int, default=150000,
+                        help="events prefilled for scale_out_in's 1/2/3-instance drain rates")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--out", default=os.path.join(e2e.BUILD_DIR, "faults.json"))
     args = parser.parse_args(argv)
