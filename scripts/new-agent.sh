@@ -6,7 +6,8 @@
 # docker-compose.yml (+ the cluster override) and the Dockerfile's agent list.
 # Every check runs before anything is written: a refusal changes nothing.
 set -euo pipefail
-ROOT="${EDAOBS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+# Its own repository, never $EDAOBS_ROOT (the tests run a scratch copy with that set to the real one).
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AGENTS_DIR="$ROOT/agents"
 
 die() { printf 'new-agent: %s\n' "$*" >&2; exit 2; }

@@ -21,7 +21,10 @@ mkdir -p "$repo"
 git -C "$repo" init -q
 git -C "$repo" -c user.name=t -c user.email=t@t add -A
 git -C "$repo" -c user.name=t -c user.email=t@t commit -qm scratch
-new_agent() { "$repo/scripts/new-agent.sh" "$@"; }
+# With EDAOBS_ROOT naming the real repository, as ctest sets it: the script must still edit only
+# the copy it belongs to (checked at the end).
+real_status="$(git -C "$root" status --porcelain)"
+new_agent() { EDAOBS_ROOT="$root" "$repo/scripts/new-agent.sh" "$@"; }
 
 # refused <description> <expected message part> <args...>: exit 2, the message, nothing changed.
 refused() {
@@ -98,7 +101,8 @@ out="$(new_agent sink-2 --from recorder 2>&1)" && ok "sink-2 --from recorder (de
 expect_in agents/sink-2/main.cpp 'from_env("sink-2", "1.0.0", 8083)'
 expect_in agents/sink-2/main.cpp 'sink_2::age_seconds(created'
 expect_in agents/sink-2/sink_2_step.h 'namespace edaobs::sink_2'
-out="$(new_agent source --from publisher --output events.src 2>&1)" && ok "source --from publisher" || fail "source: $out"
+# Through make, as README tells it.
+out="$(make -s -C "$repo" new-agent NAME=source FROM=publisher OUTPUT=events.src 2>&1)" && ok "make new-agent NAME=source FROM=publisher" || fail "make new-agent: $out"
 expect_in agents/source/main.cpp '"EDAOBS_OUTPUT_TOPIC", "events.src"'
 expect_in agents/source/main.cpp 'source::EventFactory factory("/edaobs/source")'
 expect_in agents/source/test/source_step_test.cpp '#include "source_step.h"'
@@ -111,6 +115,9 @@ done
 if out="$(cd "$checks" && python3 -m unittest compose_crosscheck_test 2>&1)"; then ok "compose cross-check"; else fail "compose cross-check: $out"; fi
 if out="$("$checks/validate_compose.sh" 2>&1)"; then ok "compose validator"; else fail "compose validator: $out"; fi
 bash -n "$repo/scripts/agents-up.sh" && ok "agents-up.sh parses" || fail "agents-up.sh does not parse"
+
+[[ "$(git -C "$root" status --porcelain)" == "$real_status" ]] && ok "the real repository is unchanged" ||
+  fail "the real repository changed: $(git -C "$root" status --porcelain | head -5)"
 
 if ((failures > 0)); then echo "$failures check(s) failed"; exit 1; fi
 echo "all checks passed"
