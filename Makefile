@@ -10,7 +10,7 @@ KAFKA_NODES ?= 1
 FAULTS_CLUSTER ?= 1
 CTEST := ctest --test-dir $(BUILD_DIR) --output-on-failure
 
-.PHONY: help deps configure build unit e2e test demo stack-up stack-down bench load faults trace backup restore clean
+.PHONY: help deps configure build unit e2e test demo stack-up stack-down bench load faults trace backup restore new-agent clean
 
 help:
 	@echo "make demo        install what is missing, build, start the stack and the agents, send events"
@@ -26,6 +26,7 @@ help:
 	@echo "make trace ID=x  one event's story: its trace as a waterfall, its log lines, its services' latency"
 	@echo "make backup      snapshot Prometheus, VictoriaLogs and Jaeger's Badger store into .run/backups/<UTC time>/"
 	@echo "make restore DIR=.run/backups/<time>  bring a backup back (restarts those three services)"
+	@echo "make new-agent NAME=x FROM=enricher [PORT=..] [INPUT=..] [OUTPUT=..]  a new agent from publisher|enricher|recorder, registered everywhere"
 
 deps:
 	@scripts/deps.sh
@@ -80,6 +81,11 @@ backup:
 restore:
 	@if [ -z "$(DIR)" ]; then echo "usage: make restore DIR=.run/backups/<time>"; exit 2; fi
 	@scripts/restore.sh "$(DIR)"
+
+# Variables only when given, so the script's own defaults apply otherwise.
+new-agent:
+	@scripts/new-agent.sh "$(NAME)" --from "$(FROM)" $(if $(PORT),--port "$(PORT)") \
+	  $(if $(INPUT),--input "$(INPUT)") $(if $(OUTPUT),--output "$(OUTPUT)")
 
 clean:
 	rm -rf $(BUILD_DIR)
