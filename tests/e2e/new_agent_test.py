@@ -51,9 +51,9 @@ class NewAgentChain(Chain):
         e2e.run(["kcat", "-b", e2e.KAFKA, "-L", "-t", self.audited])
         super().start(wait_ready)
 
-    def env(self, name):
+    def env(self, name, instance=1):
         if name != NAME:
-            env = super().env(name)
+            env = super().env(name, instance)
             if name == "recorder":
                 env["EDAOBS_INPUT_TOPIC"] = self.audited
             return env
@@ -63,9 +63,9 @@ class NewAgentChain(Chain):
                     "EDAOBS_INPUT_TOPIC": self.enriched, "EDAOBS_OUTPUT_TOPIC": self.audited})
         return env
 
-    def spawn(self, name):
+    def spawn(self, name, instance=1, stderr=None):
         if name != NAME:
-            return super().spawn(name)
+            return super().spawn(name, instance, stderr)
         with open(self.log_path(name) + ".stderr", "a") as stderr:
             self.procs[name] = subprocess.Popen([self.exe], env=self.env(name), stdout=subprocess.DEVNULL, stderr=stderr)
 
