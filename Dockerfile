@@ -44,6 +44,9 @@ COPY --from=build /out/bin/ /usr/local/bin/
 # Fail the build, not the container, if a library is missing.
 RUN ! ldd /usr/local/bin/* | grep "not found"
 USER edaobs
+# The agents bind 127.0.0.1 unless told otherwise; in a container the endpoints must be reachable
+# from the other containers (Prometheus, the healthcheck's peers).
+ENV EDAOBS_HTTP_ADDRESS=0.0.0.0
 # docker-compose.yml sets the entrypoint per service (/usr/local/bin/<agent>).
 CMD ["/usr/local/bin/publisher"]
 

@@ -48,8 +48,8 @@ parse_args() {
   [[ -n "$FROM" ]] || die "--from publisher|enricher|recorder is missing"
 }
 
-# The port an existing agent serves by default: the third argument of TelemetryOptions::from_env.
-agent_port() { grep -oE 'from_env\("[^"]+", "[^"]+", [0-9]+\)' "$1/main.cpp" | grep -oE '[0-9]+\)$' | tr -d ')'; }
+# The port an existing agent serves by default: the third member of its AgentIdentity kAgent.
+agent_port() { grep -oE 'kAgent\{"[^"]+", "[^"]+", [0-9]+\}' "$1/main.cpp" | grep -oE '[0-9]+\}$' | tr -d '}'; }
 
 check_name() {
   [[ "$NAME" =~ ^[a-z][a-z0-9-]*$ ]] ||
@@ -92,7 +92,7 @@ check_port() {
   PORT=$((10#$PORT))
   if grep -qx "$PORT" <<<"$taken"; then
     local owner
-    owner="$(grep -lE "from_env\(\"[^\"]+\", \"[^\"]+\", $PORT\)" "$AGENTS_DIR"/*/main.cpp 2>/dev/null | head -n1 || true)"
+    owner="$(grep -lE "kAgent\{\"[^\"]+\", \"[^\"]+\", $PORT\}" "$AGENTS_DIR"/*/main.cpp 2>/dev/null | head -n1 || true)"
     die "port $PORT is taken${owner:+ by agents/$(basename "$(dirname "$owner")")}${owner:- by the stack}"
   fi
 }
@@ -145,7 +145,7 @@ rename_in() {
   sed -i -E \
     -e "s/edaobs::$FROM\b/edaobs::$IDENT/g" -e "s/\b$FROM::/$IDENT::/g" \
     -e "s/\"$TEMPLATE_DOMAIN\.h\"/\"$DOMAIN.h\"/g" \
-    -e "s/(from_env\(\"$FROM\", \"[^\"]+\", )$from_port\)/\1$PORT)/" \
+    -e "s/(kAgent\{\"$FROM\", \"[^\"]+\", )$from_port\}/\1$PORT}/" \
     -e "s/\b$FROM\b/$NAME/g" "$file"
 }
 
@@ -176,7 +176,7 @@ stage_from_template() {
   esac
   printf 'edaobs_add_agent(%s SOURCES %s.cpp)\n' "$NAME" "$DOMAIN" >"$dst/CMakeLists.txt"
   write_agent_readme "$dst/README.md"
-  grep -q "from_env(\"$NAME\", \"[^\"]*\", $PORT)" "$dst/main.cpp" || die "could not set the name and port in main.cpp"
+  grep -q "kAgent{\"$NAME\", \"[^\"]*\", $PORT}" "$dst/main.cpp" || die "could not set the name and port in main.cpp"
 }
 
 # The recorder keeps its step in main.cpp; the copy gets it as a domain file with a unit test.
@@ -222,7 +222,7 @@ EOF
   local age='const double age = std::chrono::duration<double>(std::chrono::system_clock::now() - created).count();'
   grep -qF "$age" "$dst/main.cpp" || die "agents/$FROM/main.cpp: the age computation to move into $DOMAIN.cpp is not there"
   sed -i "s|${age//./\\.}|const double age = $FROM::age_seconds(created, std::chrono::system_clock::now());|" "$dst/main.cpp"
-  sed -i "s|^#include \"edaobs/telemetry/telemetry.h\"\$|&\n#include \"$TEMPLATE_MAIN_DOMAIN.h\"|" "$dst/main.cpp"
+  sed -i "s|^#include \"edaobs/runtime/startup.h\"\$|&\n#include \"$TEMPLATE_MAIN_DOMAIN.h\"|" "$dst/main.cpp"
 }
 
 write_agent_readme() {

@@ -123,9 +123,13 @@ start_prometheus() {
   ln -sfn "$OBS/prometheus/prometheus.yml" "$dir/prometheus.yml"
   ln -sfn "${EDAOBS_ALERT_RULES:-$OBS/prometheus/alert_rules.yml}" "$dir/alert_rules.yml"
   ln -sfn "$OBS/prometheus/targets/native" "$dir/targets/current"
+  # The lifecycle API (POST /-/reload, /-/quit) stays off unless EDAOBS_PROMETHEUS_LIFECYCLE=1:
+  # anything that can reach the port could stop Prometheus. SIGHUP reloads the configuration.
+  local lifecycle=()
+  [[ "${EDAOBS_PROMETHEUS_LIFECYCLE:-0}" == 1 ]] && lifecycle=(--web.enable-lifecycle)
   start_component prometheus 9090 http_ok http://127.0.0.1:9090/-/ready -- \
     prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
-    --web.listen-address=127.0.0.1:9090 --web.enable-lifecycle --web.enable-admin-api \
+    --web.listen-address=127.0.0.1:9090 "${lifecycle[@]}" --web.enable-admin-api \
     --enable-feature=exemplar-storage --storage.tsdb.retention.time="$METRICS_RETENTION"
 }
 

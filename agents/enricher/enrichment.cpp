@@ -28,8 +28,8 @@ constexpr std::array<CountryRegion, 16> kRegions{{
     {"PL", "EU"}, {"IE", "EU"}, {"US", "NA"}, {"CA", "NA"}, {"MX", "NA"}, {"JP", "APAC"},
     {"AU", "APAC"}, {"SG", "APAC"}, {"IN", "APAC"}, {"CN", "APAC"}}};
 
-ValidationError invalid(std::string_view field, std::string detail) {
-  return {"validation:" + std::string(field), std::move(detail)};
+Unexpected<Failure> invalid(std::string_view field, std::string detail) {
+  return unexpected("validation:" + std::string(field), std::move(detail));
 }
 
 bool is_currency_code(std::string_view s) {
@@ -63,7 +63,7 @@ std::string_view region_of(const json::object& data) {
 
 }  // namespace
 
-EnrichmentResult enrich(std::string_view data_json, std::string_view enriched_by) {
+Expected<std::string> enrich(std::string_view data_json, std::string_view enriched_by) {
   boost::system::error_code ec;
   json::value parsed = json::parse(data_json, ec);
   if (ec || !parsed.is_object()) return invalid("data", "data is not a JSON object");

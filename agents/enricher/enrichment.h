@@ -11,17 +11,13 @@
 //   "enriched_by": "<service>@<version>"
 #include <string>
 #include <string_view>
-#include <variant>
+
+#include "edaobs/core/expected.h"
 
 namespace edaobs::enricher {
 
-struct ValidationError {
-  std::string reason;  // stable, e.g. "validation:amount_cents" — a DLQ reason and metric label
-  std::string detail;  // human-readable
-};
-
-using EnrichmentResult = std::variant<std::string /*enriched data*/, ValidationError>;
-
-[[nodiscard]] EnrichmentResult enrich(std::string_view data_json, std::string_view enriched_by);
+// The enriched data (JSON text), or a Failure whose reason names the field
+// ("validation:amount_cents": the DLQ reason and metric label) and whose detail says why.
+[[nodiscard]] Expected<std::string> enrich(std::string_view data_json, std::string_view enriched_by);
 
 }  // namespace edaobs::enricher

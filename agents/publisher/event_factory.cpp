@@ -48,20 +48,20 @@ kafka::Event EventFactory::synthetic(std::uint64_t n) const {
                  boost::json::serialize(data));
 }
 
-std::variant<kafka::Event, std::string> EventFactory::from_request(std::string_view body) const {
+Expected<kafka::Event> EventFactory::from_request(std::string_view body) const {
   boost::system::error_code ec;
   const boost::json::value parsed = boost::json::parse(body, ec);
-  if (ec || !parsed.is_object()) return std::string("body must be a JSON object");
+  if (ec || !parsed.is_object()) return unexpected("bad_request", "body must be a JSON object");
   const auto& request = parsed.get_object();
   const auto* type = request.if_contains("type");
   if (type == nullptr || !type->is_string() || type->get_string().empty()) {
-    return std::string("\"type\" must be a non-empty string");
+    return unexpected("bad_request", "\"type\" must be a non-empty string");
   }
   const auto* data = request.if_contains("data");
-  if (data == nullptr || !data->is_object()) return std::string("\"data\" must be a JSON object");
+  if (data == nullptr || !data->is_object()) return unexpected("bad_request", "\"data\" must be a JSON object");
   std::string subject;
   if (const auto* s = request.if_contains("subject")) {
-    if (!s->is_string()) return std::string("\"subject\" must be a string");
+    if (!s->is_string()) return unexpected("bad_request", "\"subject\" must be a string");
     subject = s->get_string();
   }
   return stamped(std::string(type->get_string()), std::move(subject), boost::json::serialize(*data));

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <variant>
 
+#include "edaobs/core/expected.h"
 #include "edaobs/kafka/envelope/event.h"
 
 namespace edaobs::publisher {
@@ -15,8 +15,8 @@ class EventFactory {
   explicit EventFactory(std::string source);
   // The n-th synthetic event: types rotate, amounts, currencies and countries vary.
   [[nodiscard]] kafka::Event synthetic(std::uint64_t n) const;
-  // An event from a POST body, or the reason it is not one.
-  [[nodiscard]] std::variant<kafka::Event, std::string> from_request(std::string_view body) const;
+  // An event from a POST body, or why it is not one (reason "bad_request", detail for the client).
+  [[nodiscard]] Expected<kafka::Event> from_request(std::string_view body) const;
 
  private:
   [[nodiscard]] kafka::Event stamped(std::string type, std::string subject, std::string data) const;

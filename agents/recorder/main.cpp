@@ -3,34 +3,26 @@
 #include "edaobs/kafka/client/consumer.h"
 #include "edaobs/kafka/client/producer.h"
 #include "edaobs/kafka/envelope/rfc3339.h"
-#include "edaobs/kafka/logs/log_event_publisher.h"
-#include "edaobs/runtime/kafka_settings.h"
-#include "edaobs/runtime/shutdown_signal.h"
+#include "edaobs/runtime/agent.h"
 #include "edaobs/runtime/startup.h"
-#include "edaobs/runtime/stop_on_fatal_error.h"
-#include "edaobs/telemetry/telemetry.h"
 
 using namespace edaobs;
+constexpr runtime::AgentIdentity kAgent{"recorder", "1.0.0", 8082};
+
 int main(int argc, char** argv) try {
-  runtime::ShutdownSignal shutdown;  // first: before any thread starts
+  runtime::Agent agent(kAgent, argc, argv);  // first: blocks the stop signals before any thread starts
 
   // --- configuration -----------------------------------------------------------------------
-  runtime::Settings settings(argc, argv);
-  runtime::KafkaSettings kafka = runtime::read_kafka_settings(settings, "recorder");
-  const std::string input = settings.text("input-topic", "EDAOBS_INPUT_TOPIC", "events.enriched", "topic to consume");
-  shutdown.set_deadline(runtime::read_shutdown_deadline(settings));
-  if (settings.finish()) return runtime::print_usage(settings, "recorder");
+  const std::string input = agent.settings().text("input-topic", "EDAOBS_INPUT_TOPIC", "events.enriched", "topic to consume");
+  if (agent.settings_done()) return agent.print_usage();
 
   // --- wiring ------------------------------------------------------------------------------
-  telemetry::Telemetry telemetry(telemetry::TelemetryOptions::from_env("recorder", "1.0.0", 8082));
+  telemetry::Telemetry& telemetry = agent.start_telemetry();
   auto& log = telemetry.log();
-  kafka::LogEventPublisher log_events(kafka.log_events, telemetry.metrics());
-  log.set_forwarder(telemetry::LogLevel::kWarn, log_events.forwarder());
-  kafka::Producer dead_letters(kafka.producer, telemetry.tracer(), telemetry.metrics(), log);
-  kafka.consumer.topics = {input};
-  kafka::Consumer consumer(kafka.consumer, dead_letters, telemetry.tracer(), telemetry.metrics(), log);
-  telemetry.readiness().add_check("kafka", [&] { return consumer.connected(); });
-  runtime::stop_on_fatal_error(shutdown, telemetry, consumer, dead_letters);  // /health 503, orderly stop, exit 70
+  kafka::Producer dead_letters(agent.kafka().producer, telemetry.tracer(), telemetry.metrics(), log);
+  agent.kafka().consumer.topics = {input};
+  kafka::Consumer consumer(agent.kafka().consumer, dead_letters, telemetry.tracer(), telemetry.metrics(), log);
+  agent.watch(consumer, dead_letters);  // readiness; a fatal error stops the agent with exit 70
   auto& event_age = telemetry.metrics().histogram(
       "event_age_seconds", "End-to-end age of an event when recorded: now minus ce_time.",
       {"event_type"}, {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300});
@@ -46,12 +38,7 @@ int main(int argc, char** argv) try {
     return kafka::Outcome::done();
   };
 
-  const auto serving = telemetry.serve();  // last: stops before anything its routes and checks use
-  log.info("recorder started", {{"input", input}});
-  while (!shutdown.requested()) consumer.poll(std::chrono::milliseconds(100), record);
-  log.info("recorder stopping", {{"signal", shutdown.signal_number()}});
-  consumer.close();
-  return shutdown.exit_status();
+  return agent.consume(consumer, record, {{"input", input}});
 } catch (const std::exception& error) {
-  return runtime::report_startup_failure("recorder", error);
+  return runtime::report_startup_failure(kAgent.name, error);
 }

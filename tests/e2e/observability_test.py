@@ -4,6 +4,7 @@ alert reaches the Alertmanager webhook receiver. The agents run on the ports Pro
 (8080-8082); Prometheus runs a copy of the rules with short `for:` (the promtool tests cover the
 real durations) and gets its real rules back afterwards."""
 import os
+import signal
 import subprocess
 import sys
 import unittest
@@ -18,17 +19,28 @@ RULES_LINK = os.path.join(RUN_DIR, "prometheus", "alert_rules.yml")
 REAL_RULES = os.path.join(e2e.ROOT, "observability", "prometheus", "alert_rules.yml")
 
 
-def reload_prometheus():
-    urllib.request.urlopen(urllib.request.Request(f"{e2e.PROMETHEUS}/-/reload", method="POST"), timeout=10)
+def loaded_run_labels():
+    """The e2e_run label values of the alerting rules Prometheus has loaded (empty: the real rules)."""
+    groups = e2e.http_json(f"{e2e.PROMETHEUS}/api/v1/rules?type=alert")["data"]["groups"]
+    return {rule.get("labels", {}).get("e2e_run", "") for group in groups for rule in group["rules"]}
 
 
-def relink_rules(target):
+def reload_prometheus(run_label):
+    """Prometheus re-reads its rules on SIGHUP (the stack keeps its lifecycle API off); waits until
+    every loaded alert carries `run_label` ("" for the real rules)."""
+    with open(os.path.join(RUN_DIR, "pids", "prometheus.pid"), encoding="utf-8") as f:
+        os.kill(int(f.read().strip()), signal.SIGHUP)
+    e2e.wait_for(f"Prometheus to load the rules of run '{run_label}'",
+                 lambda: loaded_run_labels() == {run_label}, timeout=30)
+
+
+def relink_rules(target, run_label=""):
     tmp = RULES_LINK + ".tmp"
     if os.path.lexists(tmp):
         os.remove(tmp)
     os.symlink(target, tmp)
     os.replace(tmp, RULES_LINK)
-    reload_prometheus()
+    reload_prometheus(run_label)
 
 
 class ObservabilityTest(unittest.TestCase):
@@ -38,13 +50,14 @@ class ObservabilityTest(unittest.TestCase):
         fast = os.path.join(RUN_DIR, "alert_rules.fast.yml")
         # A label of this run's own: Alertmanager has not notified these alerts yet, whatever
         # earlier runs against the same stack did within its repeat_interval.
+        run_label = e2e.random_hex(4)
         e2e.run([sys.executable, os.path.join(HERE, "make_fast_rules.py"), fast, "--for", "10s",
-                 "--label", f"e2e_run={e2e.random_hex(4)}"])
+                 "--label", f"e2e_run={run_label}"])
         cls.receiver = subprocess.Popen(
             [sys.executable, os.path.join(e2e.ROOT, "observability", "alertmanager", "webhook_receiver.py"),
              "--listen", "127.0.0.1:9095", "--out", os.path.join(RUN_DIR, "alerts.jsonl")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        relink_rules(fast)
+        relink_rules(fast, run_label)
         cls.chain = Chain(base_port=8080, extra_env={
             "publisher": {"EDAOBS_RATE": "20"},
             "enricher": {"EDAOBS_FAULT_ERROR_RATE": "0.2", "EDAOBS_FAULT_POISON_RATE": "0.05"},

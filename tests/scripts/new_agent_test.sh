@@ -77,7 +77,7 @@ for f in main.cpp auditor_step.h auditor_step.cpp test/auditor_step_test.cpp CMa
   [[ -f "$repo/agents/auditor/$f" ]] && ok "agents/auditor/$f" || fail "agents/auditor/$f is missing"
 done
 [[ ! -e "$repo/agents/auditor/enrichment.h" ]] && ok "enrichment.h renamed" || fail "agents/auditor/enrichment.h is still there"
-expect_in agents/auditor/main.cpp 'from_env("auditor", "1.0.0", 8090)'
+expect_in agents/auditor/main.cpp 'kAgent{"auditor", "1.0.0", 8090}'
 expect_in agents/auditor/main.cpp '"EDAOBS_INPUT_TOPIC", "events.enriched"'
 expect_in agents/auditor/main.cpp '"EDAOBS_OUTPUT_TOPIC", "events.audited"'
 expect_in agents/auditor/main.cpp 'log.info("auditor started"'
@@ -98,7 +98,7 @@ refused "the same name twice" "agents/auditor already exists" auditor --from rec
 refused "the new agent's port" "port 8090 is taken by agents/auditor" sink --from recorder --port 8090
 
 out="$(new_agent sink-2 --from recorder 2>&1)" && ok "sink-2 --from recorder (default port)" || fail "sink-2: $out"
-expect_in agents/sink-2/main.cpp 'from_env("sink-2", "1.0.0", 8083)'
+expect_in agents/sink-2/main.cpp 'kAgent{"sink-2", "1.0.0", 8083}'
 expect_in agents/sink-2/main.cpp 'sink_2::age_seconds(created'
 expect_in agents/sink-2/sink_2_step.h 'namespace edaobs::sink_2'
 # Through make, as README tells it.

@@ -9,6 +9,7 @@
 
 namespace {
 
+using namespace edaobs;
 using namespace edaobs::kafka;
 
 Event sample_event() {

@@ -26,9 +26,9 @@
 #include "edaobs/kafka/envelope/event.h"
 #include "edaobs/kafka/envelope/rfc3339.h"
 #include "edaobs/telemetry/logs/logger.h"
-#include "edaobs/telemetry/logs/memory_log_writer.h"
+#include "edaobs/telemetry/testing/memory_log_writer.h"
 #include "edaobs/telemetry/metrics/registry.h"
-#include "edaobs/telemetry/trace/span_processor.h"
+#include "edaobs/telemetry/sdk/trace/span_processor.h"
 #include "edaobs/telemetry/trace/tracer.h"
 
 namespace edaobs::kafka::test {

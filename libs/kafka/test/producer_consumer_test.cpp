@@ -4,7 +4,7 @@
 
 #include <mutex>
 
-#include "edaobs/kafka/common/config_error.h"
+#include "edaobs/core/config_error.h"
 #include "kafka_test_support.h"
 
 namespace edaobs::kafka::test {
@@ -91,7 +91,7 @@ TEST(ProducerConsumer, RoundTripCarriesEventAndTraceContext) {
       sent.push_back(make_event(i));
       sent.back().extra_headers = {{"ce_tenant", "acme"}};
       const DeliveryReport report = producer.send_for_report("orders", sent.back()).get();
-      ASSERT_TRUE(report.ok) << report.error_type << " " << report.error_message;
+      ASSERT_TRUE(report.ok) << report.error.reason << " " << report.error.detail;
       EXPECT_EQ(report.offset, i);
       EXPECT_EQ(report.partition, 0);
     }
@@ -186,9 +186,9 @@ TEST(ProducerConsumer, OversizedRecordFailsAtSendWithAnErrorSpan) {
   Event big = make_event(1);
   big.data = R"({"blob":")" + std::string(5000, 'x') + R"("})";
   bool called = false;
-  const SendStatus status = producer.send("orders", big, [&](const DeliveryReport&) { called = true; });
-  ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.error_type(), "MSG_SIZE_TOO_LARGE");
+  const Status status = producer.send("orders", big, [&](const DeliveryReport&) { called = true; });
+  ASSERT_FALSE(status.has_value());
+  EXPECT_EQ(status.error().reason, "MSG_SIZE_TOO_LARGE");
   const auto sends = telemetry.spans.named("send orders");
   ASSERT_EQ(sends.size(), 1U);
   EXPECT_EQ(sends[0].status_code, telemetry::StatusCode::kError);
@@ -208,10 +208,10 @@ TEST(ProducerConsumer, FullLocalQueueWaitsForRoomThenFailsClearly) {
   Producer producer(options, telemetry.tracer, telemetry.registry, telemetry.logger);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(producer.send("orders", make_event(i)));
   const auto started = std::chrono::steady_clock::now();
-  const SendStatus status = producer.send("orders", make_event(3));
+  const Status status = producer.send("orders", make_event(3));
   const auto waited = std::chrono::steady_clock::now() - started;
-  ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.error_type(), "_QUEUE_FULL");
+  ASSERT_FALSE(status.has_value());
+  EXPECT_EQ(status.error().reason, "_QUEUE_FULL");
   EXPECT_GE(waited, 200ms);  // it waited for room, within the bound
   EXPECT_EQ(producer.outstanding(), 3);
 }
@@ -264,7 +264,7 @@ TEST(ProducerConsumer, RejectedConfigurationNamesTheProperty) {
     Producer producer(options, telemetry.tracer, telemetry.registry, telemetry.logger);
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& error) {
-    EXPECT_EQ(error.property(), "linger.ms");
+    EXPECT_EQ(error.setting(), "linger.ms");
   }
 
   Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry, telemetry.logger);
@@ -277,7 +277,7 @@ TEST(ProducerConsumer, RejectedConfigurationNamesTheProperty) {
     Consumer consumer(unknown, producer, telemetry.tracer, telemetry.registry, telemetry.logger);
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& error) {
-    EXPECT_EQ(error.property(), "no.such.property");
+    EXPECT_EQ(error.setting(), "no.such.property");
   }
 }
 

@@ -23,8 +23,8 @@ IngestOptions read_ingest_options(Settings& settings, std::string topic,
       "ingest-timeout", "EDAOBS_INGEST_TIMEOUT", std::chrono::seconds(5),
       "how long POST /events waits for the broker's acknowledgement before answering 503");
   if (options.timeout < kMinIngestTimeout || options.timeout > producer.delivery_timeout) {
-    throw ConfigError("setting --ingest-timeout (EDAOBS_INGEST_TIMEOUT): '" +
-                      std::to_string(options.timeout.count()) + "ms' must be from " +
+    throw ConfigError(setting_name("ingest-timeout", "EDAOBS_INGEST_TIMEOUT"),
+                      "'" + std::to_string(options.timeout.count()) + "ms' must be from " +
                       std::to_string(kMinIngestTimeout.count()) + "ms up to the delivery timeout (" +
                       std::to_string(producer.delivery_timeout.count()) +
                       "ms, --delivery-timeout / EDAOBS_DELIVERY_TIMEOUT)");
@@ -75,19 +75,19 @@ void EventIngest::State::handle(const telemetry::HttpRequest& request,
     return;
   }
   auto made = make_event(request.body);
-  if (auto* reason = std::get_if<std::string>(&made)) {
-    responder.respond(telemetry::json_field_response(400, "error", *reason));
+  if (!made) {
+    responder.respond(telemetry::json_field_response(400, "error", made.error().detail));
     return;
   }
-  auto& event = std::get<kafka::Event>(made);
+  kafka::Event& event = *made;
   if (key) event.id = std::string(*key);
-  const kafka::SendStatus status = producer.send(
+  const Status status = producer.send(
       options.topic, event,
       [self, responder, event, started](const kafka::DeliveryReport& report) {
         self->answer(report, event, started, responder);
       });
   if (!status) {
-    processing.failed(event.type, event.source, status.error_type(), Clock::now() - started);
+    processing.failed(event.type, event.source, status.error().reason, Clock::now() - started);
     responder.respond(detail::refused(status));
   }
 }
@@ -104,10 +104,10 @@ void EventIngest::State::answer(const kafka::DeliveryReport& report, const kafka
     responder.respond(detail::created(event.id, report));
     return;
   }
-  processing.failed(event.type, event.source, report.error_type, Clock::now() - started);
+  processing.failed(event.type, event.source, report.error.reason, Clock::now() - started);
   log.error("event not published", {{"event_id", event.id},
                                     {"event_type", event.type},
-                                    {"error", report.error_type},
+                                    {"error", report.error.reason},
                                     {"possibly_persisted", report.possibly_persisted}});
   responder.respond(detail::not_delivered(report));
 }

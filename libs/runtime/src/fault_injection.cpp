@@ -16,9 +16,9 @@ double uniform01() noexcept {
 double read_rate(const boost::json::object& body, const char* key, double current) {
   const boost::json::value* v = body.if_contains(key);
   if (v == nullptr) return current;
-  if (!v->is_number()) throw ConfigError(std::string("admin /admin/faults: ") + key + " must be a number");
+  if (!v->is_number()) throw ConfigError(std::string("/admin/faults ") + key, "must be a number");
   const double rate = v->to_number<double>();
-  if (rate < 0 || rate > 1) throw ConfigError(std::string("admin /admin/faults: ") + key + " must be in [0, 1]");
+  if (rate < 0 || rate > 1) throw ConfigError(std::string("/admin/faults ") + key, "must be in [0, 1]");
   return rate;
 }
 
@@ -66,14 +66,14 @@ FaultSettings FaultInjector::current() const noexcept {
 void FaultInjector::apply_json(std::string_view text) {
   boost::system::error_code ec;
   const boost::json::value parsed = boost::json::parse(text, ec);
-  if (ec || !parsed.is_object()) throw ConfigError("admin /admin/faults: body must be a JSON object");
+  if (ec || !parsed.is_object()) throw ConfigError("/admin/faults", "the body must be a JSON object");
   const auto& body = parsed.get_object();
   const double error_rate = read_rate(body, "error_rate", error_rate_.load());
   const double poison_rate = read_rate(body, "poison_rate", poison_rate_.load());
   std::int64_t latency = latency_ms_.load();
   if (const auto* v = body.if_contains("latency_ms")) {
     if (!v->is_int64() || v->get_int64() < 0 || v->get_int64() > 60'000) {
-      throw ConfigError("admin /admin/faults: latency_ms must be an integer in [0, 60000]");
+      throw ConfigError("/admin/faults latency_ms", "must be an integer in [0, 60000]");
     }
     latency = v->get_int64();
   }

@@ -35,27 +35,27 @@ telemetry::HttpResponse unavailable(std::string_view error, std::string_view rea
   return reply;
 }
 
-telemetry::HttpResponse refused(const kafka::SendStatus& status) {
-  if (status.error_type() == "MSG_SIZE_TOO_LARGE") {
+telemetry::HttpResponse refused(const Status& status) {
+  if (status.error().reason == "MSG_SIZE_TOO_LARGE") {
     return telemetry::json_field_response(413, "error", "event too large for the broker");
   }
-  if (status.error_type() == "_QUEUE_FULL") {
-    return unavailable("producer queue full", status.error_type(), false);
+  if (status.error().reason == "_QUEUE_FULL") {
+    return unavailable("producer queue full", status.error().reason, false);
   }
-  if (status.error_type() == "closed") return unavailable("shutting down", "shutting_down", false);
-  return unavailable("not published: " + status.message(), status.error_type(), false);
+  if (status.error().reason == "closed") return unavailable("shutting down", "shutting_down", false);
+  return unavailable("not published: " + status.error().detail, status.error().reason, false);
 }
 
 telemetry::HttpResponse not_delivered(const kafka::DeliveryReport& report) {
   if (report.possibly_persisted) {
     return unavailable("the broker may have stored it; retry with the same Idempotency-Key",
-                       report.error_type, true);
+                       report.error.reason, true);
   }
-  if (report.error_type == "_MSG_TIMED_OUT") {
+  if (report.error.reason == "_MSG_TIMED_OUT") {
     return unavailable("not acknowledged by the broker within the ingest timeout",
-                       report.error_type, false);
+                       report.error.reason, false);
   }
-  return unavailable("not published: " + report.error_message, report.error_type, false);
+  return unavailable("not published: " + report.error.detail, report.error.reason, false);
 }
 
 }  // namespace edaobs::runtime::detail

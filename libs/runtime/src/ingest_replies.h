@@ -18,7 +18,7 @@ inline constexpr std::string_view kIdempotencyKeyRule =
 [[nodiscard]] telemetry::HttpResponse unavailable(std::string_view error, std::string_view reason,
                                                   bool maybe_published);
 // The record could not be enqueued (nothing was sent).
-[[nodiscard]] telemetry::HttpResponse refused(const kafka::SendStatus& status);
+[[nodiscard]] telemetry::HttpResponse refused(const Status& status);
 // The record was enqueued and its delivery failed.
 [[nodiscard]] telemetry::HttpResponse not_delivered(const kafka::DeliveryReport& report);
 

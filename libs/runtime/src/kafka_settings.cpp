@@ -23,9 +23,8 @@ KafkaSettings read_kafka_settings(Settings& settings, const std::string& service
       "how long a record may wait for the broker before its delivery fails");
   if (kafka.producer.delivery_timeout.count() == 0) {
     // librdkafka reads message.timeout.ms=0 as "retry forever": nothing would ever fail.
-    throw ConfigError(
-        "setting --delivery-timeout (EDAOBS_DELIVERY_TIMEOUT): '0' would let a record wait for "
-        "the broker forever; give a bound, e.g. 30s");
+    throw ConfigError(setting_name("delivery-timeout", "EDAOBS_DELIVERY_TIMEOUT"),
+                      "'0' would let a record wait for the broker forever; give a bound, e.g. 30s");
   }
   kafka.log_events.brokers = brokers;
   kafka.log_events.client_id = service + "-log-events";

@@ -75,11 +75,13 @@ const std::string* Settings::lookup(std::string_view flag, std::string_view env,
   return nullptr;
 }
 
+std::string setting_name(std::string_view flag, std::string_view env) {
+  return "setting --" + std::string(flag) + " (" + std::string(env) + ")";
+}
+
 void Settings::fail(std::string_view flag, std::string_view env, std::string_view value,
                     std::string_view why) {
-  std::ostringstream msg;
-  msg << "setting --" << flag << " (" << env << "): '" << value << "' " << why;
-  throw ConfigError(msg.str());
+  throw ConfigError(setting_name(flag, env), "'" + std::string(value) + "' " + std::string(why));
 }
 
 std::string Settings::text(std::string_view flag, std::string_view env, std::string_view fallback,
@@ -170,9 +172,9 @@ bool Settings::finish() {
   }
   if (!positional_.empty()) unknown.insert(unknown.end(), positional_.begin(), positional_.end());
   if (!unknown.empty()) {
-    std::string msg = "unknown argument(s):";
-    for (const auto& u : unknown) msg += " " + u;
-    throw ConfigError(msg + " (see --help)");
+    std::string names;
+    for (const auto& u : unknown) names += (names.empty() ? "" : " ") + u;
+    throw ConfigError("unknown argument(s)", names + " (see --help)");
   }
   return help_requested_;
 }

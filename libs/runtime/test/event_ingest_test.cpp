@@ -34,8 +34,8 @@ class EventIngestTest : public ::testing::Test {
                                             processing_, t_.logger);
     server_.start();
     ingest_->serve(server_, "/events", [this](std::string_view body)
-                                           -> std::variant<kafka::Event, std::string> {
-      if (body == "not an event") return std::string("body is not an event");
+                                           -> Expected<kafka::Event> {
+      if (body == "not an event") return unexpected("bad_request", "body is not an event");
       return kafka::test::make_event(++made_);
     });
   }

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-using edaobs::runtime::ConfigError;
+using edaobs::ConfigError;
 using edaobs::runtime::FaultInjector;
 using edaobs::runtime::FaultSettings;
 using edaobs::runtime::Settings;

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-using edaobs::runtime::ConfigError;
+using edaobs::ConfigError;
 using edaobs::runtime::Settings;
 using namespace std::chrono_literals;
 

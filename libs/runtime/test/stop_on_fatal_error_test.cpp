@@ -7,8 +7,8 @@
 #include <boost/json.hpp>
 
 #include "edaobs/kafka/client/producer.h"
-#include "edaobs/telemetry/logs/memory_log_writer.h"
-#include "edaobs/telemetry/trace/in_memory_span_exporter.h"
+#include "edaobs/telemetry/testing/memory_log_writer.h"
+#include "edaobs/telemetry/testing/in_memory_span_exporter.h"
 #include "http_test_client.h"
 #include "kafka_test_support.h"
 

@@ -27,9 +27,9 @@
 #include <thread>
 #include <vector>
 
-#include "edaobs/telemetry/logs/log_writer.h"
+#include "edaobs/telemetry/sdk/logs/log_writer.h"
 #include "edaobs/telemetry/logs/logger.h"
-#include "edaobs/telemetry/logs/otlp_log_exporter.h"
+#include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
 #include "edaobs/telemetry/trace/span_context.h"
 
 namespace edaobs::telemetry {

@@ -10,11 +10,11 @@
 #include <utility>
 #include <vector>
 
-#include "edaobs/telemetry/trace/otlp_json.h"
-#include "edaobs/telemetry/trace/otlp_protobuf.h"
+#include "edaobs/telemetry/sdk/trace/otlp_json.h"
+#include "edaobs/telemetry/sdk/trace/otlp_protobuf.h"
 #include "edaobs/telemetry/trace/propagation.h"
-#include "edaobs/telemetry/trace/resource.h"
-#include "edaobs/telemetry/trace/span_data.h"
+#include "edaobs/telemetry/sdk/trace/resource.h"
+#include "edaobs/telemetry/sdk/trace/span_data.h"
 #include "trace/gzip_compressor.h"  // private: the bench measures the exporter's compressor
 
 namespace edaobs::telemetry {

@@ -26,7 +26,7 @@
 
 #include "edaobs/telemetry/trace/header_map_carrier.h"
 #include "edaobs/telemetry/trace/propagation.h"
-#include "edaobs/telemetry/trace/tracer_provider.h"
+#include "edaobs/telemetry/sdk/trace/tracer_provider.h"
 
 // Every operator new in this program is counted, so a benchmark can report allocations per span.
 // Kept out of line: inlined, GCC would see malloc'ed memory reach `delete` and warn.

@@ -8,25 +8,21 @@
 #include <string_view>
 #include <utility>
 
-#include "edaobs/telemetry/metrics/process_metrics.h"
+#include "common/env_values.h"
+#include "edaobs/core/text.h"
+#include "edaobs/telemetry/sdk/metrics/process_metrics.h"
 
 namespace edaobs::telemetry {
 namespace {
 
-std::string env_or(const char* name, std::string fallback) {
-  const char* value = std::getenv(name);
-  return (value != nullptr && *value != '\0') ? std::string(value) : std::move(fallback);
+std::string env_or(std::string_view name, std::string fallback) {
+  return detail::read(detail::process_env, name).value_or(std::move(fallback));
 }
 
-std::uint16_t port_from_env(const char* name, std::uint16_t fallback) {
-  const std::string text = env_or(name, "");
-  if (text.empty()) return fallback;
-  unsigned port = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
-  if (ec != std::errc{} || end != text.data() + text.size() || port > 65535) {
-    throw std::invalid_argument(std::string(name) + ": '" + text + "' is not a port number (0-65535)");
-  }
-  return static_cast<std::uint16_t>(port);
+std::uint16_t port_from_env(std::string_view name, std::uint16_t fallback) {
+  const auto text = detail::read(detail::process_env, name);
+  if (!text) return fallback;
+  return static_cast<std::uint16_t>(detail::parse_unsigned(name, trim(*text), 0, 65535));
 }
 
 // The memory the process may use: the cgroup v2 limit when one is set, else the machine's RAM.
@@ -69,7 +65,8 @@ TelemetryOptions TelemetryOptions::from_env(std::string service_name, std::strin
   options.logging.service = options.service_name;
   options.log_export = OtlpLogExporterOptions::from_env();
 
-  options.http.address = env_or("EDAOBS_HTTP_ADDRESS", options.http.address);
+  // Loopback unless told otherwise: /metrics, /ready and the routes are not for the world.
+  options.http.address = env_or("EDAOBS_HTTP_ADDRESS", "127.0.0.1");
   options.http.port = port_from_env("EDAOBS_HTTP_PORT", http_port);
   return options;
 }

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string_view>
 
-#include "edaobs/telemetry/logs/log_writer.h"
+#include "edaobs/telemetry/sdk/logs/log_writer.h"
 
 namespace edaobs::telemetry {
 

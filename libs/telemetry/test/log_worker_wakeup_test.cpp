@@ -9,7 +9,7 @@
 #include <memory>
 #include <thread>
 
-#include "edaobs/telemetry/logs/memory_log_writer.h"
+#include "edaobs/telemetry/testing/memory_log_writer.h"
 #include "logs/line_counters.h"
 #include "logs/line_sink.h"
 #include "logs/log_record.h"

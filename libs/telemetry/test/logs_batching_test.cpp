@@ -19,7 +19,7 @@
 
 #include "edaobs/telemetry/logs/logger.h"
 #include "gated_log_writer.h"
-#include "edaobs/telemetry/logs/memory_log_writer.h"
+#include "edaobs/telemetry/testing/memory_log_writer.h"
 
 namespace edaobs::telemetry {
 namespace {

@@ -5,7 +5,7 @@
 #include <random>
 #include <string>
 
-#include "edaobs/telemetry/logs/json_escape.h"
+#include "common/json_escape.h"
 
 namespace edaobs::telemetry {
 namespace {

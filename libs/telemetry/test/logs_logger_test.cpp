@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "edaobs/telemetry/logs/logger.h"
-#include "edaobs/telemetry/logs/memory_log_writer.h"
+#include "edaobs/telemetry/testing/memory_log_writer.h"
 #include "edaobs/telemetry/trace/span_context.h"
 
 namespace edaobs::telemetry {

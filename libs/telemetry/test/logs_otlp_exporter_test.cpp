@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "edaobs/telemetry/logs/logger.h"
-#include "edaobs/telemetry/logs/memory_log_writer.h"
-#include "edaobs/telemetry/logs/otlp_log_exporter.h"
-#include "edaobs/telemetry/trace/resource.h"
+#include "edaobs/telemetry/testing/memory_log_writer.h"
+#include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
+#include "edaobs/telemetry/sdk/trace/resource.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -348,7 +348,7 @@ TEST(OtlpLogExporterOptions, ReadsTheStandardVariables) {
                                                {"OTEL_BLRP_EXPORT_TIMEOUT", "900"}});
   EXPECT_EQ(options.endpoint, "http://collector:4318/v1/logs");
   ASSERT_EQ(options.headers.size(), 2U);
-  EXPECT_EQ(options.headers[1].second, "2 3");
+  EXPECT_EQ(options.headers[1].value, "2 3");
   EXPECT_EQ(options.timeout, 700ms);
   EXPECT_EQ(options.compression, OtlpCompression::kGzip);
   EXPECT_EQ(options.max_queue_size, 100U);

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "edaobs/telemetry/logs/logger.h"
-#include "edaobs/telemetry/logs/memory_log_writer.h"
+#include "edaobs/telemetry/testing/memory_log_writer.h"
 
 namespace edaobs::telemetry {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "edaobs/telemetry/metrics/process_metrics.h"
+#include "edaobs/telemetry/sdk/metrics/process_metrics.h"
 #include "edaobs/telemetry/metrics/registry.h"
 
 namespace edaobs::telemetry {

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "edaobs/telemetry/metrics/process_metrics.h"
+#include "edaobs/telemetry/sdk/metrics/process_metrics.h"
 #include "edaobs/telemetry/metrics/registry.h"
 #include "edaobs/telemetry/trace/span_context.h"
 

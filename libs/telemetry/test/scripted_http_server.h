@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "edaobs/telemetry/trace/otlp_http_exporter.h"
+#include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
 
 namespace edaobs::telemetry::test {
 

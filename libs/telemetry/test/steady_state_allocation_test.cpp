@@ -18,11 +18,11 @@
 
 #include "../src/trace/span_data_pool.h"
 #include "edaobs/telemetry/logs/logger.h"
-#include "edaobs/telemetry/logs/otlp_log_exporter.h"
+#include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
 #include "edaobs/telemetry/metrics/registry.h"
-#include "edaobs/telemetry/trace/otlp_protobuf.h"
+#include "edaobs/telemetry/sdk/trace/otlp_protobuf.h"
 #include "edaobs/telemetry/trace/propagation.h"
-#include "edaobs/telemetry/trace/tracer_provider.h"
+#include "edaobs/telemetry/sdk/trace/tracer_provider.h"
 
 namespace {
 

@@ -10,8 +10,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "edaobs/telemetry/logs/memory_log_writer.h"
-#include "edaobs/telemetry/trace/in_memory_span_exporter.h"
+#include "edaobs/telemetry/testing/memory_log_writer.h"
+#include "edaobs/telemetry/testing/in_memory_span_exporter.h"
 
 namespace et = edaobs::telemetry;
 namespace http = boost::beast::http;

@@ -9,8 +9,8 @@
 #include <set>
 #include <thread>
 
-#include "edaobs/telemetry/trace/in_memory_span_exporter.h"
-#include "edaobs/telemetry/trace/tracer_provider.h"
+#include "edaobs/telemetry/testing/in_memory_span_exporter.h"
+#include "edaobs/telemetry/sdk/trace/tracer_provider.h"
 
 namespace edaobs::telemetry {
 namespace {

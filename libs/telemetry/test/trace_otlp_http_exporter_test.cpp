@@ -20,8 +20,8 @@
 #include <thread>
 #include <vector>
 
-#include "edaobs/telemetry/trace/otlp_http_exporter.h"
-#include "edaobs/telemetry/trace/tracer_provider.h"
+#include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
+#include "edaobs/telemetry/sdk/trace/tracer_provider.h"
 #include "scripted_http_server.h"
 
 namespace edaobs::telemetry {

@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "edaobs/telemetry/trace/otlp_json.h"
+#include "edaobs/telemetry/sdk/trace/otlp_json.h"
 #include "edaobs/telemetry/trace/propagation.h"
 
 namespace edaobs::telemetry {

@@ -14,8 +14,8 @@
 #include <unistd.h>
 #include <vector>
 
-#include "edaobs/telemetry/trace/otlp_json.h"
-#include "edaobs/telemetry/trace/otlp_protobuf.h"
+#include "edaobs/telemetry/sdk/trace/otlp_json.h"
+#include "edaobs/telemetry/sdk/trace/otlp_protobuf.h"
 #include "edaobs/telemetry/trace/propagation.h"
 
 #ifndef EDAOBS_OTLP_PEER_PYTHON

@@ -204,7 +204,7 @@ TEST(InjectExtractTest, InjectReplacesExistingHeaderInsteadOfDuplicating) {
   HeaderMapCarrier carrier(HeaderList{{"traceparent", "stale"}});
   inject(*parse_traceparent(kValid), carrier);
   ASSERT_EQ(carrier.headers().size(), 1U);
-  EXPECT_EQ(carrier.headers()[0].second, kValid);
+  EXPECT_EQ(carrier.headers()[0].value, kValid);
 }
 
 TEST(InjectExtractTest, InvalidContextInjectsNothing) {

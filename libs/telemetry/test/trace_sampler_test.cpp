@@ -4,8 +4,8 @@
 
 #include <stdexcept>
 
-#include "edaobs/telemetry/trace/id_generator.h"
-#include "edaobs/telemetry/trace/sampler.h"
+#include "edaobs/telemetry/sdk/trace/id_generator.h"
+#include "edaobs/telemetry/sdk/trace/sampler.h"
 
 namespace edaobs::telemetry {
 namespace {

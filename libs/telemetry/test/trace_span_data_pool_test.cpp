@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "../src/trace/span_data_pool.h"
-#include "edaobs/telemetry/trace/tracer_provider.h"
+#include "edaobs/telemetry/sdk/trace/tracer_provider.h"
 
 namespace edaobs::telemetry {
 namespace {

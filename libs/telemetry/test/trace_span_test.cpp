@@ -6,9 +6,9 @@
 #include <memory>
 
 #include "edaobs/telemetry/trace/header_map_carrier.h"
-#include "edaobs/telemetry/trace/in_memory_span_exporter.h"
+#include "edaobs/telemetry/testing/in_memory_span_exporter.h"
 #include "edaobs/telemetry/trace/propagation.h"
-#include "edaobs/telemetry/trace/tracer_provider.h"
+#include "edaobs/telemetry/sdk/trace/tracer_provider.h"
 
 namespace edaobs::telemetry {
 namespace {

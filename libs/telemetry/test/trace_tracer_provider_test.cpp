@@ -5,8 +5,8 @@
 #include <map>
 #include <regex>
 
-#include "edaobs/telemetry/trace/in_memory_span_exporter.h"
-#include "edaobs/telemetry/trace/tracer_provider.h"
+#include "edaobs/telemetry/testing/in_memory_span_exporter.h"
+#include "edaobs/telemetry/sdk/trace/tracer_provider.h"
 
 namespace edaobs::telemetry {
 namespace {

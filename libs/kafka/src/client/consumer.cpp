@@ -13,7 +13,7 @@
 #include "client/redelivery.h"
 #include "client/resending_sender.h"
 #include "client/span_attributes.h"
-#include "edaobs/kafka/common/config_error.h"
+#include "edaobs/core/config_error.h"
 #include "edaobs/kafka/envelope/header_carrier.h"
 
 namespace edaobs::kafka {
@@ -179,7 +179,8 @@ telemetry::Span Consumer::start_process_span(std::string_view topic, std::int32_
       detail::set_event_attributes(span, {decoded->id, decoded->type, decoded->source,
                                           decoded->subject});
     } else {
-      detail::set_event_attributes(span, {{}, decoded.error().event_type, decoded.error().source, {}});
+      detail::set_event_attributes(span, {{}, last_header(view.headers, header_names::kType).value_or(""),
+                                          last_header(view.headers, header_names::kSource).value_or(""), {}});
     }
   }
   return span;
@@ -208,12 +209,14 @@ PollResult Consumer::dispatch(RdKafka::Message& message, const EventHandler& han
   {
     const telemetry::SpanScope scope(span);
     if (!decoded) {
-      const DecodeError& error = decoded.error();
-      const std::string_view type = or_unknown(error.event_type);
-      span.record_error(to_string(error.code), error.detail);
-      processing_.failed(type, or_unknown(error.source), to_string(error.code),
-                         std::chrono::steady_clock::now() - received, span.context());
-      dead_letters_->send(original, error.reason(), error.detail, type, std::move(completion));
+      // Labels of a record that is not an event come from its headers, as far as they go.
+      const Failure& error = decoded.error();
+      const std::string_view type = or_unknown(last_header(view.headers, header_names::kType).value_or(""));
+      const std::string_view source = or_unknown(last_header(view.headers, header_names::kSource).value_or(""));
+      span.record_error(error.reason, error.detail);
+      processing_.failed(type, source, error.reason, std::chrono::steady_clock::now() - received,
+                         span.context());
+      dead_letters_->send(original, error.reason, error.detail, type, std::move(completion));
       result = PollResult::kDeadLettered;
     } else {
       std::optional<std::chrono::system_clock::time_point> timestamp;
@@ -291,67 +294,6 @@ PollResult Consumer::carry_out(Outcome outcome, const ConsumedEvent& record,
         }
       },
       outcome.decision());
-}
-
-void Consumer::store_ready_offsets() {
-  const std::vector<detail::ReadyOffset> ready = tracker_->take_ready();
-  if (ready.empty()) return;
-  std::vector<std::unique_ptr<RdKafka::TopicPartition>> owned;
-  std::vector<RdKafka::TopicPartition*> partitions;
-  owned.reserve(ready.size());
-  partitions.reserve(ready.size());
-  for (const auto& entry : ready) {
-    owned.emplace_back(RdKafka::TopicPartition::create(entry.topic, entry.partition, entry.offset));
-    partitions.push_back(owned.back().get());
-  }
-  if (const RdKafka::ErrorCode code = consumer_->offsets_store(partitions);
-      code != RdKafka::ERR_NO_ERROR) {
-    logger_.debug("kafka offsets not stored", {{"error", detail::error_name(code)}});
-  }
-}
-
-void Consumer::on_assign(const std::vector<std::pair<std::string, std::int32_t>>& partitions) {
-  for (const auto& [topic, partition] : partitions) {
-    tracker_->assign(topic, partition);
-    lag_->assign(topic, partition);
-  }
-  logger_.info("kafka partitions assigned",
-               {{"group", options_.group_id}, {"partitions", partitions.size()}});
-}
-
-void Consumer::on_revoke(const std::vector<std::pair<std::string, std::int32_t>>& partitions,
-                         bool lost) {
-  const auto deadline = std::chrono::steady_clock::now() + options_.drain_timeout;
-  logger_.info("kafka partitions revoking; draining in-flight records",
-               {{"group", options_.group_id}, {"partitions", partitions.size()},
-                {"in_flight", tracker_->pending()}, {"lost", lost}});
-  // Outputs waiting for a retry are re-sent while we wait: they are what the drain waits for.
-  bool idle = false;
-  while (!idle && std::chrono::steady_clock::now() < deadline) {
-    idle = tracker_->wait_idle(
-        partitions, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
-    if (!idle) sender_->resend_due();
-  }
-  if (!idle) {
-    logger_.warn("in-flight records not finished before their partitions were revoked",
-                 {{"group", options_.group_id}, {"in_flight", tracker_->pending()}});
-  }
-  store_ready_offsets();
-  if (!lost) {
-    const RdKafka::ErrorCode code = consumer_->commitSync();
-    if (code != RdKafka::ERR_NO_ERROR && code != RdKafka::ERR__NO_OFFSET) {
-      logger_.warn("kafka commit on revoke failed", {{"error", detail::error_name(code)}});
-    }
-  }
-  for (const auto& [topic, partition] : partitions) {
-    tracker_->revoke(topic, partition);
-    lag_->revoke(topic, partition);
-  }
-  const std::size_t current = assigned_.load(std::memory_order_relaxed);
-  assigned_.store(current > partitions.size() ? current - partitions.size() : 0,
-                  std::memory_order_relaxed);
-  logger_.info("kafka partitions revoked", {{"group", options_.group_id},
-                                            {"partitions", partitions.size()}, {"lost", lost}});
 }
 
 void Consumer::close() noexcept {

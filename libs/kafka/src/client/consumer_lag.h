@@ -11,7 +11,7 @@
 #include <string_view>
 #include <utility>
 
-#include "edaobs/telemetry/metrics/callback_sink.h"
+#include "edaobs/telemetry/sdk/metrics/callback_sink.h"
 
 namespace edaobs::kafka::detail {
 

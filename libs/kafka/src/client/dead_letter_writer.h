@@ -14,7 +14,7 @@
 
 #include "client/resending_sender.h"
 #include "edaobs/kafka/client/completion.h"
-#include "edaobs/kafka/envelope/header.h"
+#include "edaobs/core/header.h"
 #include "edaobs/telemetry/logs/logger.h"
 #include "edaobs/telemetry/metrics/registry.h"
 

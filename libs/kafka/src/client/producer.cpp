@@ -9,7 +9,7 @@
 #include "client/messaging_metrics.h"
 #include "client/rdkafka_config.h"
 #include "client/span_attributes.h"
-#include "edaobs/kafka/common/config_error.h"
+#include "edaobs/core/config_error.h"
 #include "edaobs/kafka/envelope/header_carrier.h"
 
 namespace edaobs::kafka {
@@ -73,8 +73,8 @@ class DeliveryDispatcher final : public RdKafka::DeliveryReportCb {
     DeliveryReport report;
     report.ok = message.err() == RdKafka::ERR_NO_ERROR;
     if (!report.ok) {
-      report.error_type = error_name(message.err());
-      report.error_message = message.errstr();
+      report.error.reason = error_name(message.err());
+      report.error.detail = message.errstr();
       report.possibly_persisted = message.status() != RdKafka::Message::MSG_STATUS_NOT_PERSISTED;
     }
     report.topic = pending->topic;
@@ -123,12 +123,12 @@ Producer::Producer(ProducerOptions options, telemetry::Tracer& tracer,
 
 Producer::~Producer() { close(options_.close_timeout); }
 
-SendStatus Producer::send(std::string_view topic, const Event& event,
+Status Producer::send(std::string_view topic, const Event& event,
                           DeliveryCallback on_delivery) {
   return send_impl(topic, encode(event), std::move(on_delivery), &event);
 }
 
-SendStatus Producer::send_record(std::string_view topic, EncodedRecord record,
+Status Producer::send_record(std::string_view topic, EncodedRecord record,
                                  DeliveryCallback on_delivery) {
   return send_impl(topic, std::move(record), std::move(on_delivery), nullptr);
 }
@@ -137,12 +137,11 @@ std::future<DeliveryReport> Producer::send_for_report(std::string_view topic,
                                                       const Event& event) {
   auto promise = std::make_shared<std::promise<DeliveryReport>>();
   std::future<DeliveryReport> report = promise->get_future();
-  const SendStatus status =
+  const Status status =
       send(topic, event, [promise](const DeliveryReport& r) { promise->set_value(r); });
   if (!status) {
     DeliveryReport failed;
-    failed.error_type = status.error_type();
-    failed.error_message = status.message();
+    failed.error = status.error();
     failed.topic = std::string(topic);
     promise->set_value(std::move(failed));
   }
@@ -183,7 +182,7 @@ void Producer::start_send_span(PendingDelivery& pending, EncodedRecord& record, 
   telemetry::inject(span.context(), carrier);
 }
 
-SendStatus Producer::send_impl(std::string_view topic, EncodedRecord record,
+Status Producer::send_impl(std::string_view topic, EncodedRecord record,
                                DeliveryCallback on_delivery, const Event* event) {
   auto pending = std::make_unique<PendingDelivery>();
   pending->topic = std::string(topic);
@@ -198,7 +197,7 @@ SendStatus Producer::send_impl(std::string_view topic, EncodedRecord record,
                                                {"event_id", pending->event_id},
                                                {"error", error_type},
                                                {"detail", message}});
-    return SendStatus::failed(std::string(error_type), message);
+    return unexpected(std::string(error_type), message);
   };
   if (closed_.load(std::memory_order_acquire)) return fail("closed", "the producer is closed");
 
@@ -221,7 +220,7 @@ SendStatus Producer::send_impl(std::string_view topic, EncodedRecord record,
       // librdkafka now owns the headers, and the pending delivery until its report.
       static_cast<void>(headers.release());
       static_cast<void>(pending.release());
-      return SendStatus::enqueued();
+      return Status{};
     }
     const auto now = std::chrono::steady_clock::now();
     if (error != RdKafka::ERR__QUEUE_FULL || now >= deadline) {
@@ -252,12 +251,12 @@ void Producer::deliver(std::unique_ptr<PendingDelivery> pending,
     metrics_->publish_duration.with({report.topic}).observe(seconds(report.latency),
                                                             span.context());
   } else {
-    span.record_error(report.error_type, report.error_message);
-    metrics_->publish_errors.with({report.topic, report.error_type}).inc();
+    span.record_error(report.error.reason, report.error.detail);
+    metrics_->publish_errors.with({report.topic, report.error.reason}).inc();
     logger_.warn("kafka delivery failed", {{"topic", report.topic},
                                            {"event_id", pending->event_id},
-                                           {"error", report.error_type},
-                                           {"detail", report.error_message}});
+                                           {"error", report.error.reason},
+                                           {"detail", report.error.detail}});
   }
   span.end();
   if (pending->callback) {

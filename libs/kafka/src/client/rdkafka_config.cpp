@@ -2,7 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include "edaobs/kafka/common/config_error.h"
+#include "edaobs/core/config_error.h"
 
 namespace edaobs::kafka::detail {
 
@@ -12,7 +12,7 @@ std::unique_ptr<RdKafka::Conf> make_global_conf() {
 
 void set_property(RdKafka::Conf& conf, const std::string& name, const std::string& value) {
   std::string error;
-  if (conf.set(name, value, error) != RdKafka::Conf::CONF_OK) throw ConfigError(name, error);
+  if (conf.set(name, value, error) != RdKafka::Conf::CONF_OK) throw ConfigError(name, "rejected by librdkafka: " + error);
 }
 
 void set_properties(RdKafka::Conf& conf, const Properties& properties) {

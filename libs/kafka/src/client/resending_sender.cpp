@@ -50,9 +50,9 @@ void ResendingSender::attempt(const std::shared_ptr<OutputSend>& output) {
       output->on_acknowledged(report);
       return;
     }
-    if (self) self->failed(output, report.error_type, report.error_message);
+    if (self) self->failed(output, report.error);
   };
-  const SendStatus status = std::visit(
+  const Status status = std::visit(
       [&](auto& payload) {
         if constexpr (std::is_same_v<std::decay_t<decltype(payload)>, Event>) {
           return producer_.send(output->topic, payload, std::move(on_delivery));
@@ -61,12 +61,12 @@ void ResendingSender::attempt(const std::shared_ptr<OutputSend>& output) {
         }
       },
       output->payload);
-  if (!status) failed(output, status.error_type(), status.message());
+  if (!status) failed(output, status.error());
 }
 
 void ResendingSender::failed(const std::shared_ptr<OutputSend>& output,
-                             const std::string& error_type, const std::string& message) {
-  if (output->omit_value_when_too_large && too_large(error_type)) {
+                             const Failure& error) {
+  if (output->omit_value_when_too_large && too_large(error.reason)) {
     if (auto* record = std::get_if<EncodedRecord>(&output->payload); record && !record->value.empty()) {
       record->headers.push_back({"dlq_value_omitted", std::to_string(record->value.size())});
       record->value.clear();
@@ -79,7 +79,7 @@ void ResendingSender::failed(const std::shared_ptr<OutputSend>& output,
   }
   if (worth_logging(output->attempts)) {
     logger_.warn("output not delivered; retrying, the input offset is held back",
-                 {{"topic", output->topic}, {"error", error_type}, {"detail", message},
+                 {{"topic", output->topic}, {"error", error.reason}, {"detail", error.detail},
                   {"attempts", output->attempts}});
   }
   output->due = std::chrono::steady_clock::now() + backoff(output->attempts);

@@ -57,8 +57,7 @@ class ResendingSender : public std::enable_shared_from_this<ResendingSender> {
 
  private:
   void attempt(const std::shared_ptr<OutputSend>& output);
-  void failed(const std::shared_ptr<OutputSend>& output, const std::string& error_type,
-              const std::string& message);
+  void failed(const std::shared_ptr<OutputSend>& output, const Failure& error);
   void recovered() noexcept;
 
   Producer& producer_;

@@ -1,5 +1,7 @@
 #include "edaobs/kafka/envelope/event.h"
 
+#include "edaobs/core/text.h"
+
 #include <algorithm>
 #include <array>
 
@@ -19,31 +21,9 @@ bool is_envelope_or_trace_header(std::string_view key) noexcept {
   return std::find(kReserved.begin(), kReserved.end(), key) != kReserved.end();
 }
 
-std::optional<std::string_view> last_header(std::span<const HeaderView> headers,
-                                            std::string_view key) noexcept {
-  for (auto it = headers.rbegin(); it != headers.rend(); ++it) {
-    if (it->key == key) return it->value;
-  }
-  return std::nullopt;
-}
-
-char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(),
-                    [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Media type comparison ignores case and parameters: "Application/JSON; charset=utf-8" is JSON.
 bool is_json_media_type(std::string_view content_type) noexcept {
-  return iequals(trim(content_type.substr(0, content_type.find(';'))), kJsonContentType);
+  return iequals_ascii(trim(content_type.substr(0, content_type.find(';'))), kJsonContentType);
 }
 
 std::size_t record_bytes(const RecordView& record) noexcept {
@@ -75,36 +55,22 @@ EncodedRecord encode(const Event& event) {
   return record;
 }
 
-std::string_view to_string(DecodeErrorCode code) noexcept {
-  switch (code) {
-    case DecodeErrorCode::kMissingHeader: return "missing_header";
-    case DecodeErrorCode::kBadSpecVersion: return "bad_specversion";
-    case DecodeErrorCode::kBadContentType: return "bad_content_type";
-    case DecodeErrorCode::kBadJson: return "bad_json";
-    case DecodeErrorCode::kOversized: return "oversized";
-    case DecodeErrorCode::kBadTime: return "bad_time";
+std::optional<std::string_view> last_header(std::span<const HeaderView> headers,
+                                            std::string_view key) noexcept {
+  for (auto it = headers.rbegin(); it != headers.rend(); ++it) {
+    if (it->key == key) return it->value;
   }
-  return "unknown";
-}
-
-std::string DecodeError::reason() const {
-  std::string text(to_string(code));
-  if (code == DecodeErrorCode::kMissingHeader) {
-    text += ':';
-    text += detail;
-  }
-  return text;
+  return std::nullopt;
 }
 
 DecodeResult decode(const RecordView& record, const DecodeOptions& options) {
-  const auto fail = [&record](DecodeErrorCode code, std::string detail) {
-    return unexpected(DecodeError{code, std::move(detail),
-                                  std::string(last_header(record.headers, names::kType).value_or("")),
-                                  std::string(last_header(record.headers, names::kSource).value_or(""))});
+  namespace reasons = decode_reasons;
+  const auto fail = [](std::string_view reason, std::string detail) {
+    return unexpected(std::string(reason), std::move(detail));
   };
 
   if (const std::size_t bytes = record_bytes(record); bytes > options.max_record_bytes) {
-    return fail(DecodeErrorCode::kOversized, std::to_string(bytes) + " bytes exceed the limit of " +
+    return fail(reasons::kOversized, std::to_string(bytes) + " bytes exceed the limit of " +
                                                  std::to_string(options.max_record_bytes));
   }
 
@@ -114,25 +80,25 @@ DecodeResult decode(const RecordView& record, const DecodeOptions& options) {
   for (std::size_t i = 0; i < kRequired.size(); ++i) {
     const auto value = last_header(record.headers, kRequired[i]);
     if (!value || value->empty()) {
-      return fail(DecodeErrorCode::kMissingHeader, std::string(kRequired[i]));
+      return fail(reasons::kMissingHeader, "header " + std::string(kRequired[i]) + " is missing or empty");
     }
     values[i] = *value;
   }
   const auto& [spec_version, id, source, type, time, content_type] = values;
 
   if (spec_version != kCloudEventsSpecVersion) {
-    return fail(DecodeErrorCode::kBadSpecVersion, "ce_specversion is '" + std::string(spec_version) + "'");
+    return fail(reasons::kBadSpecVersion, "ce_specversion is '" + std::string(spec_version) + "'");
   }
   if (!is_json_media_type(content_type)) {
-    return fail(DecodeErrorCode::kBadContentType, "content-type is '" + std::string(content_type) + "'");
+    return fail(reasons::kBadContentType, "content-type is '" + std::string(content_type) + "'");
   }
   if (!parse_rfc3339(time)) {
-    return fail(DecodeErrorCode::kBadTime, "ce_time '" + std::string(time) + "' is not RFC 3339");
+    return fail(reasons::kBadTime, "ce_time '" + std::string(time) + "' is not RFC 3339");
   }
   const detail::JsonCheck json = detail::check_json(record.value);
-  if (json.kind == detail::JsonKind::kInvalid) return fail(DecodeErrorCode::kBadJson, json.error);
+  if (json.kind == detail::JsonKind::kInvalid) return fail(reasons::kBadJson, json.error);
   if (json.kind != detail::JsonKind::kObject && options.data_shape == DataShape::kJsonObject) {
-    return fail(DecodeErrorCode::kBadJson, "data is not a JSON object");
+    return fail(reasons::kBadJson, "data is not a JSON object");
   }
 
   Event event;

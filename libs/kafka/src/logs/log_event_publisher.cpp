@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "client/rdkafka_config.h"
-#include "edaobs/kafka/common/config_error.h"
+#include "edaobs/core/config_error.h"
 #include "edaobs/kafka/envelope/event.h"
 #include "edaobs/kafka/envelope/rfc3339.h"
 

@@ -1,27 +1,20 @@
 #include "common/env_values.h"
 
+#include <cstdlib>
+
 #include <charconv>
 #include <limits>
 
 namespace edaobs::telemetry::detail {
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
+std::optional<std::string> process_env(std::string_view name) {
+  const char* value = std::getenv(std::string(name).c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
 }
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
-  }
-  return out;
-}
-
-std::invalid_argument bad_value(std::string_view variable, std::string_view value, std::string_view expected) {
-  return std::invalid_argument(std::string(variable) + ": invalid value '" + std::string(value) + "' (" +
-                               std::string(expected) + ")");
+ConfigError bad_value(std::string_view variable, std::string_view value, std::string_view expected) {
+  return ConfigError(variable, "invalid value '" + std::string(value) + "' (" + std::string(expected) + ")");
 }
 
 std::optional<std::string> read(const EnvLookup& lookup, std::string_view name) {

@@ -1,6 +1,6 @@
 #include "edaobs/telemetry/http/http_message.h"
 
-#include "edaobs/telemetry/logs/json_escape.h"
+#include "common/json_escape.h"
 #include "edaobs/telemetry/trace/header_map_carrier.h"
 
 namespace edaobs::telemetry {

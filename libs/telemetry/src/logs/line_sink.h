@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "edaobs/telemetry/logs/log_level.h"
-#include "edaobs/telemetry/logs/log_writer.h"
+#include "edaobs/telemetry/sdk/logs/log_writer.h"
 #include "logs/line_counters.h"
 #include "logs/log_line_formatter.h"
 #include "logs/log_record.h"

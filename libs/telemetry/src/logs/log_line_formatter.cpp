@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <variant>
 
-#include "logs/json_text.h"
+#include "common/json_text.h"
 
 namespace edaobs::telemetry {
 namespace {

@@ -21,7 +21,7 @@
 #include <mutex>
 #include <thread>
 
-#include "edaobs/telemetry/logs/otlp_log_exporter.h"
+#include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
 #include "logs/line_counters.h"
 #include "logs/line_sink.h"
 #include "logs/record_queue.h"

@@ -1,30 +1,17 @@
 #include <charconv>
-#include <cstdlib>
 #include <optional>
-#include <stdexcept>
 #include <string>
 
+#include "common/env_values.h"
+#include "edaobs/core/config_error.h"
+#include "edaobs/core/text.h"
 #include "edaobs/telemetry/logs/logger.h"
 
 namespace edaobs::telemetry {
 namespace {
 
-std::optional<std::string_view> env_value(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') {
-    return std::nullopt;
-  }
-  return std::string_view(value);
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
+std::optional<std::string> env_value(std::string_view name) {
+  return detail::read(detail::process_env, name);
 }
 
 std::vector<std::string> split_keys(std::string_view list) {
@@ -50,9 +37,8 @@ std::size_t parse_queue_size(std::string_view text, std::string_view setting_nam
   const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
   if (result.ec != std::errc{} || result.ptr != text.data() + text.size() || value == 0 ||
       value > kMaxQueueSize) {
-    throw std::invalid_argument(std::string(setting_name) + ": invalid queue size \"" +
-                                std::string(text) + "\" (expected 1.." +
-                                std::to_string(kMaxQueueSize) + ")");
+    throw ConfigError(setting_name, "invalid queue size \"" + std::string(text) + "\" (expected 1.." +
+                                         std::to_string(kMaxQueueSize) + ")");
   }
   return value;
 }

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "edaobs/core/text.h"
+
 namespace edaobs::telemetry {
 
 class MaskedKeys {
@@ -13,38 +15,18 @@ class MaskedKeys {
 
   explicit MaskedKeys(const std::vector<std::string>& keys) {
     lower_.reserve(keys.size());
-    for (const std::string& key : keys) {
-      std::string lower;
-      lower.reserve(key.size());
-      for (char c : key) {
-        lower.push_back(ascii_lower(c));
-      }
-      lower_.push_back(std::move(lower));
-    }
+    for (const std::string& key : keys) lower_.push_back(to_lower_ascii(key));
   }
 
   [[nodiscard]] bool contains(std::string_view key) const noexcept {
     for (const std::string& masked : lower_) {
-      if (masked.size() != key.size()) {
-        continue;
-      }
-      bool same = true;
-      for (std::size_t i = 0; i < key.size() && same; ++i) {
-        same = ascii_lower(key[i]) == masked[i];
-      }
-      if (same) {
-        return true;
-      }
+      if (iequals_ascii(masked, key)) return true;
     }
     return false;
   }
   [[nodiscard]] bool empty() const noexcept { return lower_.empty(); }
 
  private:
-  static char ascii_lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-
   std::vector<std::string> lower_;
 };
 

@@ -1,4 +1,4 @@
-#include "edaobs/telemetry/logs/memory_log_writer.h"
+#include "edaobs/telemetry/testing/memory_log_writer.h"
 
 #include <algorithm>
 

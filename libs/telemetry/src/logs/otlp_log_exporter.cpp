@@ -1,4 +1,4 @@
-#include "edaobs/telemetry/logs/otlp_log_exporter.h"
+#include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
 
 #include <algorithm>
 #include <atomic>
@@ -12,8 +12,8 @@
 #include <pthread.h>
 
 #include "concurrency/sequenced_ring.h"
-#include "edaobs/telemetry/trace/id_generator.h"
-#include "edaobs/telemetry/trace/otlp_response.h"
+#include "edaobs/telemetry/sdk/trace/id_generator.h"
+#include "edaobs/telemetry/sdk/trace/otlp_response.h"
 #include "logs/otlp_logs_protobuf.h"
 #include "logs/queued_record.h"
 #include "trace/gzip_compressor.h"

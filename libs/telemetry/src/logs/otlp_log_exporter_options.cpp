@@ -1,24 +1,24 @@
 // OtlpLogExporterOptions::from_env: the OTEL_* variables that configure the log exporter, with
 // the same strictness as the trace exporter's (a typo fails at startup).
 #include <charconv>
+
+#include "edaobs/core/config_error.h"
 #include <cstdlib>
 #include <limits>
 #include <stdexcept>
 
 #include "common/env_values.h"
 
-#include "edaobs/telemetry/logs/otlp_log_exporter.h"
-#include "edaobs/telemetry/trace/tracer_provider.h"
+#include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
+#include "edaobs/telemetry/sdk/trace/tracer_provider.h"
 
 namespace edaobs::telemetry {
 namespace {
 
 using detail::bad_value;
-using detail::lowercase;
 using detail::parse_millis;
 using detail::parse_unsigned;
 using detail::read;
-using detail::trim;
 
 using Lookup = std::function<std::optional<std::string>(std::string_view)>;
 
@@ -26,20 +26,14 @@ void check_endpoint(std::string_view variable, const std::string& url) {
   try {
     (void)parse_http_endpoint(url);
   } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(std::string(variable) + ": " + e.what());
+    throw ConfigError(variable, e.what());
   }
 }
 
 }  // namespace
 
 OtlpLogExporterOptions OtlpLogExporterOptions::from_env() {
-  return from_env([](std::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string(name).c_str());
-    if (value == nullptr) {
-      return std::nullopt;
-    }
-    return std::string(value);
-  });
+  return from_env(detail::process_env);
 }
 
 namespace {
@@ -47,7 +41,7 @@ namespace {
 // OTEL_SDK_DISABLED, OTEL_LOGS_EXPORTER.
 void read_switches(const detail::EnvLookup& lookup, OtlpLogExporterOptions& options) {
   if (auto v = read(lookup, "OTEL_SDK_DISABLED")) {
-    const std::string value = lowercase(trim(*v));
+    const std::string value = to_lower_ascii(trim(*v));
     if (value == "true") {
       options.enabled = false;
     } else if (value != "false") {
@@ -55,7 +49,7 @@ void read_switches(const detail::EnvLookup& lookup, OtlpLogExporterOptions& opti
     }
   }
   if (auto v = read(lookup, "OTEL_LOGS_EXPORTER")) {
-    const std::string exporter = lowercase(trim(*v));
+    const std::string exporter = to_lower_ascii(trim(*v));
     if (exporter == "none") {
       options.enabled = false;
     } else if (exporter != "otlp") {
@@ -76,7 +70,7 @@ void read_exporter(const detail::EnvLookup& lookup, OtlpLogExporterOptions& opti
   for (const char* name : {"OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_LOGS_HEADERS"}) {
     if (auto v = read(lookup, name)) {
       for (auto& header : parse_key_value_list(name, *v)) {
-        options.headers.push_back(std::move(header));
+        options.headers.push_back({std::move(header.first), std::move(header.second)});
       }
     }
   }
@@ -93,13 +87,13 @@ void read_exporter(const detail::EnvLookup& lookup, OtlpLogExporterOptions& opti
       name = "OTEL_EXPORTER_OTLP_PROTOCOL";
       v = read(lookup, name);
     }
-    if (v && lowercase(trim(*v)) != "http/protobuf") {
+    if (v && to_lower_ascii(trim(*v)) != "http/protobuf") {
       throw bad_value(name, *v, "logs are sent as http/protobuf only (OTEL_EXPORTER_OTLP_LOGS_PROTOCOL wins)");
     }
   }
   for (const char* name : {"OTEL_EXPORTER_OTLP_COMPRESSION", "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION"}) {
     if (auto v = read(lookup, name)) {
-      const std::string compression = lowercase(trim(*v));
+      const std::string compression = to_lower_ascii(trim(*v));
       if (compression == "gzip") {
         options.compression = OtlpCompression::kGzip;
       } else if (compression == "none") {

@@ -2,7 +2,7 @@
 
 #include <variant>
 
-#include "logs/json_text.h"
+#include "common/json_text.h"
 #include "trace/otlp_common_proto.h"
 
 namespace edaobs::telemetry {

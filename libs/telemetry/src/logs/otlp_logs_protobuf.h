@@ -16,7 +16,7 @@
 #include <string_view>
 
 #include "edaobs/telemetry/logs/log_level.h"
-#include "edaobs/telemetry/trace/resource.h"
+#include "edaobs/telemetry/sdk/trace/resource.h"
 #include "logs/log_record.h"
 #include "logs/masked_keys.h"
 #include "trace/proto_writer.h"

@@ -9,7 +9,7 @@
 #include <string>
 #include <system_error>
 
-#include "edaobs/telemetry/logs/log_writer.h"
+#include "edaobs/telemetry/sdk/logs/log_writer.h"
 
 namespace edaobs::telemetry {
 namespace {

@@ -1,4 +1,4 @@
-#include "edaobs/telemetry/metrics/callback_sink.h"
+#include "edaobs/telemetry/sdk/metrics/callback_sink.h"
 
 #include <algorithm>
 #include <cmath>

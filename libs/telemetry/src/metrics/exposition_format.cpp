@@ -1,23 +1,12 @@
-#include "edaobs/telemetry/metrics/exposition_format.h"
+#include "edaobs/telemetry/sdk/metrics/exposition_format.h"
+
+#include "edaobs/core/text.h"
 
 #include <algorithm>
 #include <charconv>
 
 namespace edaobs::telemetry {
 namespace {
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    return lower(x) == lower(y);
-  });
-}
 
 // Next comma- or semicolon-separated piece of `rest`; quoted strings may contain separators.
 std::string_view next_token(std::string_view& rest, char separator) noexcept {
@@ -50,12 +39,12 @@ MediaRange parse_range(std::string_view range) noexcept {
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }
-    if (iequals(key, "q")) {
+    if (iequals_ascii(key, "q")) {
       double q = 0.0;
       const auto result = std::from_chars(value.data(), value.data() + value.size(), q);
       // A malformed q makes the range unacceptable rather than preferred.
       parsed.q = result.ec == std::errc{} && q >= 0.0 && q <= 1.0 ? q : 0.0;
-    } else if (iequals(key, "version")) {
+    } else if (iequals_ascii(key, "version")) {
       parsed.version = value;
     }
   }
@@ -70,13 +59,13 @@ ExpositionFormat negotiate(std::string_view accept_header) noexcept {
   std::string_view rest = accept_header;
   while (!rest.empty()) {
     const MediaRange range = parse_range(next_token(rest, ','));
-    if (iequals(range.type, "application/openmetrics-text")) {
+    if (iequals_ascii(range.type, "application/openmetrics-text")) {
       if (range.version.empty() || range.version == "1.0.0" || range.version == "0.0.1") {
         openmetrics_q = std::max(openmetrics_q, range.q);
       }
-    } else if (iequals(range.type, "text/plain")) {
+    } else if (iequals_ascii(range.type, "text/plain")) {
       if (range.version.empty() || range.version == "0.0.4") text_q = std::max(text_q, range.q);
-    } else if (iequals(range.type, "text/*") || range.type == "*/*") {
+    } else if (iequals_ascii(range.type, "text/*") || range.type == "*/*") {
       text_q = std::max(text_q, range.q);
     }
   }

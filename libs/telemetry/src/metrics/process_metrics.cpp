@@ -1,4 +1,4 @@
-#include "edaobs/telemetry/metrics/process_metrics.h"
+#include "edaobs/telemetry/sdk/metrics/process_metrics.h"
 
 #include <sys/resource.h>
 #include <unistd.h>

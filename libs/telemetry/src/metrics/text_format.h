@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "edaobs/telemetry/metrics/exemplar.h"
-#include "edaobs/telemetry/metrics/exposition_format.h"
+#include "edaobs/telemetry/sdk/metrics/exposition_format.h"
 #include "edaobs/telemetry/metrics/family.h"
 
 namespace edaobs::telemetry::metrics_detail {

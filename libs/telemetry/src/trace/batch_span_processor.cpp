@@ -1,4 +1,4 @@
-#include "edaobs/telemetry/trace/batch_span_processor.h"
+#include "edaobs/telemetry/sdk/trace/batch_span_processor.h"
 
 #include <pthread.h>
 

@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "concurrency/sequenced_ring.h"
-#include "edaobs/telemetry/trace/span_data.h"
+#include "edaobs/telemetry/sdk/trace/span_data.h"
 
 namespace edaobs::telemetry::detail {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "edaobs/telemetry/trace/otlp_http_exporter.h"
+#include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
 
 namespace edaobs::telemetry::detail {
 

@@ -16,7 +16,7 @@
 
 #include <vector>
 
-#include "edaobs/telemetry/trace/resource.h"
+#include "edaobs/telemetry/sdk/trace/resource.h"
 #include "endpoint_resolver.h"
 
 namespace edaobs::telemetry::detail {

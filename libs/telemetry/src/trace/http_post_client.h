@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "edaobs/telemetry/trace/header_map_carrier.h"
-#include "edaobs/telemetry/trace/otlp_http_exporter.h"
+#include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
 
 namespace edaobs::telemetry::detail {
 

@@ -1,4 +1,4 @@
-#include "edaobs/telemetry/trace/id_generator.h"
+#include "edaobs/telemetry/sdk/trace/id_generator.h"
 
 #include <chrono>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "edaobs/telemetry/trace/in_memory_span_exporter.h"
+#include "edaobs/telemetry/testing/in_memory_span_exporter.h"
 
 namespace edaobs::telemetry {
 

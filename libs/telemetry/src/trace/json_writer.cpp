@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "logs/json_text.h"
+#include "common/json_text.h"
 
 namespace edaobs::telemetry::detail {
 namespace {

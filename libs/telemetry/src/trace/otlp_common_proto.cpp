@@ -3,7 +3,7 @@
 #include <type_traits>
 #include <variant>
 
-#include "edaobs/telemetry/trace/resource.h"
+#include "edaobs/telemetry/sdk/trace/resource.h"
 
 namespace edaobs::telemetry::detail::otlp {
 namespace {

@@ -1,4 +1,4 @@
-#include "edaobs/telemetry/trace/otlp_http_exporter.h"
+#include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
 
 #include <algorithm>
 #include <charconv>
@@ -7,10 +7,10 @@
 #include <optional>
 #include <stdexcept>
 
-#include "edaobs/telemetry/trace/id_generator.h"
-#include "edaobs/telemetry/trace/otlp_json.h"
-#include "edaobs/telemetry/trace/otlp_protobuf.h"
-#include "edaobs/telemetry/trace/otlp_response.h"
+#include "edaobs/telemetry/sdk/trace/id_generator.h"
+#include "edaobs/telemetry/sdk/trace/otlp_json.h"
+#include "edaobs/telemetry/sdk/trace/otlp_protobuf.h"
+#include "edaobs/telemetry/sdk/trace/otlp_response.h"
 #include "gzip_compressor.h"
 #include "http_post_client.h"
 

@@ -1,4 +1,4 @@
-#include "edaobs/telemetry/trace/otlp_json.h"
+#include "edaobs/telemetry/sdk/trace/otlp_json.h"
 
 #include <algorithm>
 

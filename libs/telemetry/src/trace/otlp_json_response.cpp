@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
-#include "edaobs/telemetry/trace/otlp_response.h"
+#include "edaobs/telemetry/sdk/trace/otlp_response.h"
 
 namespace edaobs::telemetry {
 

@@ -1,4 +1,4 @@
-#include "edaobs/telemetry/trace/otlp_protobuf.h"
+#include "edaobs/telemetry/sdk/trace/otlp_protobuf.h"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 // field (a newer Collector may add some) is skipped by its wire type.
 #include <cstdint>
 
-#include "edaobs/telemetry/trace/otlp_response.h"
+#include "edaobs/telemetry/sdk/trace/otlp_response.h"
 #include "proto_writer.h"
 
 namespace edaobs::telemetry {

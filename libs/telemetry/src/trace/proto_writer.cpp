@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "logs/json_text.h"
+#include "common/json_text.h"
 
 namespace edaobs::telemetry::detail {
 namespace {

@@ -1,6 +1,6 @@
-#include "edaobs/telemetry/trace/resource.h"
+#include "edaobs/telemetry/sdk/trace/resource.h"
 
-#include "edaobs/telemetry/trace/id_generator.h"
+#include "edaobs/telemetry/sdk/trace/id_generator.h"
 
 namespace edaobs::telemetry {
 

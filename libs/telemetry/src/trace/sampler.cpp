@@ -1,4 +1,6 @@
-#include "edaobs/telemetry/trace/sampler.h"
+#include "edaobs/telemetry/sdk/trace/sampler.h"
+
+#include "edaobs/core/config_error.h"
 
 #include <algorithm>
 #include <charconv>
@@ -27,14 +29,14 @@ SamplerOptions SamplerOptions::parse(std::string_view sampler, std::optional<std
       const char* end = arg->data() + arg->size();
       auto [ptr, ec] = std::from_chars(arg->data(), end, ratio);
       if (ec != std::errc{} || ptr != end || !(ratio >= 0.0 && ratio <= 1.0)) {
-        throw std::invalid_argument("OTEL_TRACES_SAMPLER_ARG: expected a ratio in [0, 1], got '" +
-                                    std::string(*arg) + "'");
+        throw ConfigError("OTEL_TRACES_SAMPLER_ARG",
+                          "expected a ratio in [0, 1], got '" + std::string(*arg) + "'");
       }
       options.ratio = ratio;
     }
   } else {
-    throw std::invalid_argument(
-        "OTEL_TRACES_SAMPLER: unsupported sampler '" + std::string(sampler) +
+    throw ConfigError(
+        "OTEL_TRACES_SAMPLER", "unsupported sampler '" + std::string(sampler) +
         "' (expected always_on, always_off, traceidratio, parentbased_always_on, "
         "parentbased_always_off or parentbased_traceidratio)");
   }

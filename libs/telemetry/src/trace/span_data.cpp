@@ -1,4 +1,4 @@
-#include "edaobs/telemetry/trace/span_data.h"
+#include "edaobs/telemetry/sdk/trace/span_data.h"
 
 namespace edaobs::telemetry {
 namespace {

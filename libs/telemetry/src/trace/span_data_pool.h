@@ -17,8 +17,8 @@
 #include <memory>
 #include <span>
 
-#include "edaobs/telemetry/trace/span_data.h"
-#include "edaobs/telemetry/trace/span_processor.h"
+#include "edaobs/telemetry/sdk/trace/span_data.h"
+#include "edaobs/telemetry/sdk/trace/span_processor.h"
 #include "shared_span_data_pool.h"
 
 namespace edaobs::telemetry::detail {

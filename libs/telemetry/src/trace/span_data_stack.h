@@ -7,7 +7,7 @@
 #include <memory>
 #include <utility>
 
-#include "edaobs/telemetry/trace/span_data.h"
+#include "edaobs/telemetry/sdk/trace/span_data.h"
 
 namespace edaobs::telemetry::detail {
 

@@ -1,6 +1,6 @@
 #include "edaobs/telemetry/trace/tracer.h"
 
-#include "edaobs/telemetry/trace/id_generator.h"
+#include "edaobs/telemetry/sdk/trace/id_generator.h"
 #include "id_bits.h"
 #include "span_data_pool.h"
 

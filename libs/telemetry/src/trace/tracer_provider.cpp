@@ -1,8 +1,8 @@
-#include "edaobs/telemetry/trace/tracer_provider.h"
+#include "edaobs/telemetry/sdk/trace/tracer_provider.h"
 
 #include <stdexcept>
 
-#include "edaobs/telemetry/trace/otlp_http_exporter.h"
+#include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
 
 namespace edaobs::telemetry {
 namespace {

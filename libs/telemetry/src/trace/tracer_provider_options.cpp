@@ -2,24 +2,24 @@
 // configuration specification, validated strictly (a typo should fail at startup, not silently
 // fall back to a default).
 #include <charconv>
+
+#include "edaobs/core/config_error.h"
 #include <cstdlib>
 #include <limits>
 #include <stdexcept>
 
 #include "common/env_values.h"
 
-#include "edaobs/telemetry/trace/otlp_http_exporter.h"
-#include "edaobs/telemetry/trace/tracer_provider.h"
+#include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
+#include "edaobs/telemetry/sdk/trace/tracer_provider.h"
 
 namespace edaobs::telemetry {
 namespace {
 
 using detail::bad_value;
-using detail::lowercase;
 using detail::parse_millis;
 using detail::parse_unsigned;
 using detail::read;
-using detail::trim;
 
 using Lookup = std::function<std::optional<std::string>(std::string_view)>;
 
@@ -82,16 +82,7 @@ std::vector<std::pair<std::string, std::string>> parse_key_value_list(std::strin
   return out;
 }
 
-TracerProviderOptions TracerProviderOptions::from_env() {
-  return from_env([](std::string_view name) -> std::optional<std::string> {
-    // getenv may return null; the string is copied at once because later setenv calls may free it.
-    const char* value = std::getenv(std::string(name).c_str());
-    if (value == nullptr) {
-      return std::nullopt;
-    }
-    return std::string(value);
-  });
-}
+TracerProviderOptions TracerProviderOptions::from_env() { return from_env(detail::process_env); }
 
 namespace {
 
@@ -101,7 +92,7 @@ void read_sdk_switches(const detail::EnvLookup& lookup, TracerProviderOptions& o
     options.enabled = !parse_bool("OTEL_SDK_DISABLED", *v);
   }
   if (auto v = read(lookup, "OTEL_TRACES_EXPORTER")) {
-    const std::string exporter = lowercase(trim(*v));
+    const std::string exporter = to_lower_ascii(trim(*v));
     if (exporter == "none") {
       options.enabled = false;
     } else if (exporter != "otlp") {
@@ -136,20 +127,20 @@ void read_otlp_exporter(const detail::EnvLookup& lookup, TracerProviderOptions& 
     try {
       (void)parse_http_endpoint(options.otlp_traces_endpoint);
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(std::string("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ") + e.what());
+      throw ConfigError("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", e.what());
     }
   } else if (auto base = read(lookup, "OTEL_EXPORTER_OTLP_ENDPOINT")) {
     options.otlp_traces_endpoint = otlp_traces_url_from_base(trim(*base));
     try {
       (void)parse_http_endpoint(options.otlp_traces_endpoint);
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(std::string("OTEL_EXPORTER_OTLP_ENDPOINT: ") + e.what());
+      throw ConfigError("OTEL_EXPORTER_OTLP_ENDPOINT", e.what());
     }
   }
   for (const char* name : {"OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS"}) {
     if (auto v = read(lookup, name)) {
       for (auto& header : parse_key_value_list(name, *v)) {
-        options.otlp_headers.push_back(std::move(header));
+        options.otlp_headers.push_back({std::move(header.first), std::move(header.second)});
       }
     }
   }
@@ -161,7 +152,7 @@ void read_otlp_exporter(const detail::EnvLookup& lookup, TracerProviderOptions& 
   // The signal-specific variable wins over the general one (read second, it overrides).
   for (const char* name : {"OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"}) {
     if (auto v = read(lookup, name)) {
-      const std::string protocol = lowercase(trim(*v));
+      const std::string protocol = to_lower_ascii(trim(*v));
       if (protocol == "http/protobuf") {
         options.otlp_protocol = OtlpProtocol::kHttpProtobuf;
       } else if (protocol == "http/json") {
@@ -173,7 +164,7 @@ void read_otlp_exporter(const detail::EnvLookup& lookup, TracerProviderOptions& 
   }
   for (const char* name : {"OTEL_EXPORTER_OTLP_COMPRESSION", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"}) {
     if (auto v = read(lookup, name)) {
-      const std::string compression = lowercase(trim(*v));
+      const std::string compression = to_lower_ascii(trim(*v));
       if (compression == "gzip") {
         options.otlp_compression = OtlpCompression::kGzip;
       } else if (compression == "none") {
@@ -208,7 +199,7 @@ void read_attribute_limits(const detail::EnvLookup& lookup, TracerProviderOption
 void read_sampler(const detail::EnvLookup& lookup, TracerProviderOptions& options) {
   const std::optional<std::string> sampler_arg = read(lookup, "OTEL_TRACES_SAMPLER_ARG");
   if (auto v = read(lookup, "OTEL_TRACES_SAMPLER")) {
-    options.sampler = SamplerOptions::parse(lowercase(trim(*v)),
+    options.sampler = SamplerOptions::parse(to_lower_ascii(trim(*v)),
                                             sampler_arg ? std::optional<std::string_view>(trim(*sampler_arg))
                                                         : std::nullopt);
   }

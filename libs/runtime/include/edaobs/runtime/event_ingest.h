@@ -19,8 +19,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <variant>
 
+#include "edaobs/core/expected.h"
 #include "edaobs/kafka/client/producer.h"
 #include "edaobs/runtime/processing_metrics.h"
 #include "edaobs/runtime/settings.h"
@@ -52,8 +52,9 @@ inline constexpr std::chrono::milliseconds kMinIngestTimeout{2000};
 
 class EventIngest {
  public:
-  // The agent's domain step: the event a POST body describes, or why it is not one.
-  using MakeEvent = std::function<std::variant<kafka::Event, std::string>(std::string_view body)>;
+  // The agent's domain step: the event a POST body describes, or why it is not one (the
+  // Failure's detail is the 400 answer's error text).
+  using MakeEvent = std::function<Expected<kafka::Event>(std::string_view body)>;
 
   // `producer` should be made with ingest_producer_options(); it, `processing` and `log` must
   // outlive this object. Records are counted in `processing` when their delivery is reported.

@@ -5,18 +5,18 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "edaobs/core/config_error.h"
+
 namespace edaobs::runtime {
 
-// Thrown during start-up only; the message names the flag and the environment variable.
-class ConfigError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+// A bad value throws ConfigError (edaobs/core/config_error.h) whose setting is
+// "setting --flag (ENV)", so the message names both.
+// "setting --flag (ENV)": how errors name a setting, for checks made after reading it.
+[[nodiscard]] std::string setting_name(std::string_view flag, std::string_view env);
 
 class Settings {
  public:

@@ -22,10 +22,10 @@
 #include "edaobs/telemetry/http/http_server.h"
 #include "edaobs/telemetry/http/readiness.h"
 #include "edaobs/telemetry/logs/logger.h"
-#include "edaobs/telemetry/logs/otlp_log_exporter.h"
+#include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
 #include "edaobs/telemetry/metrics/registry.h"
 #include "edaobs/telemetry/trace/tracer.h"
-#include "edaobs/telemetry/trace/tracer_provider.h"
+#include "edaobs/telemetry/sdk/trace/tracer_provider.h"
 
 namespace edaobs::telemetry {
 
@@ -45,7 +45,7 @@ struct TelemetryOptions {
   // OTEL_SDK_DISABLED, OTEL_LOGS_EXPORTER, OTEL_EXPORTER_OTLP_LOGS_*, OTEL_BLRP_*;
   // EDAOBS_LOG_LEVEL, EDAOBS_LOG_OUTPUT, EDAOBS_LOG_MASKED_KEYS,
   // EDAOBS_LOG_QUEUE_SIZE; EDAOBS_HTTP_ADDRESS, EDAOBS_HTTP_PORT. A bad value throws
-  // std::invalid_argument naming the variable.
+  // ConfigError (edaobs/core/config_error.h) naming the variable.
   [[nodiscard]] static TelemetryOptions from_env(std::string service_name,
                                                  std::string service_version,
                                                  std::uint16_t http_port);

@@ -6,34 +6,17 @@
 #include <functional>
 #include <string>
 
+#include "edaobs/core/expected.h"
+
 namespace edaobs::kafka {
 
-// Result of send(): enqueued, or why not. Nothing else is reported for a record that was not
-// enqueued (its delivery callback is never called).
-class [[nodiscard]] SendStatus {
- public:
-  static SendStatus enqueued() { return SendStatus(); }
-  static SendStatus failed(std::string error_type, std::string message) {
-    return SendStatus(std::move(error_type), std::move(message));
-  }
-  [[nodiscard]] bool ok() const noexcept { return error_type_.empty(); }
-  explicit operator bool() const noexcept { return ok(); }
-  // librdkafka's error name ("_QUEUE_FULL", "MSG_SIZE_TOO_LARGE", "_FATAL"), empty when ok.
-  [[nodiscard]] const std::string& error_type() const noexcept { return error_type_; }
-  [[nodiscard]] const std::string& message() const noexcept { return message_; }
-
- private:
-  SendStatus() = default;
-  SendStatus(std::string error_type, std::string message)
-      : error_type_(std::move(error_type)), message_(std::move(message)) {}
-  std::string error_type_;
-  std::string message_;
-};
+// send() returns a Status (edaobs/core/expected.h): enqueued, or a Failure whose reason is
+// librdkafka's error name ("_QUEUE_FULL", "MSG_SIZE_TOO_LARGE", "_FATAL") or "closed". Nothing
+// else is reported for a record that was not enqueued (its delivery callback is never called).
 
 struct DeliveryReport {
   bool ok = false;
-  std::string error_type;  // librdkafka's error name when !ok ("_MSG_TIMED_OUT", ...)
-  std::string error_message;
+  Failure error;  // when !ok: reason = librdkafka's error name ("_MSG_TIMED_OUT", ...), detail = its text
   std::string topic;
   std::int32_t partition = -1;  // known when ok
   std::int64_t offset = -1;     // known when ok

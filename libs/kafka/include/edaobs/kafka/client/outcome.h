@@ -16,6 +16,7 @@
 #include <utility>
 #include <variant>
 
+#include "edaobs/core/failure.h"
 #include "edaobs/kafka/envelope/event.h"
 
 namespace edaobs::kafka {
@@ -23,10 +24,7 @@ namespace edaobs::kafka {
 class Outcome {
  public:
   struct Done {};
-  struct Reject {
-    std::string reason;
-    std::string detail;
-  };
+  using Reject = Failure;  // reason: stable, low-cardinality (edaobs/core/failure.h)
   struct Forward {
     std::string topic;
     Event event;
@@ -43,6 +41,7 @@ class Outcome {
   [[nodiscard]] static Outcome reject(std::string_view reason, std::string_view detail) {
     return Outcome(Reject{std::string(reason), std::string(detail)});
   }
+  [[nodiscard]] static Outcome reject(Failure failure) { return Outcome(std::move(failure)); }
   [[nodiscard]] static Outcome forward(std::string_view topic, Event event) {
     return Outcome(Forward{std::string(topic), std::move(event)});
   }

@@ -53,10 +53,10 @@ class Producer {
   // Encodes `event` (envelope.h) and enqueues it. When librdkafka's queue is full, waits for
   // room up to queue_full_timeout, then fails with "_QUEUE_FULL". `on_delivery` is called once
   // iff the record was enqueued.
-  SendStatus send(std::string_view topic, const Event& event, DeliveryCallback on_delivery = {});
+  Status send(std::string_view topic, const Event& event, DeliveryCallback on_delivery = {});
   // Enqueues a record as it is (e.g. a dead letter, or a deliberately malformed record); span
   // event.* attributes come from its ce_* headers when present.
-  SendStatus send_record(std::string_view topic, EncodedRecord record,
+  Status send_record(std::string_view topic, EncodedRecord record,
                          DeliveryCallback on_delivery = {});
   // send() with the delivery report as a future; an enqueue failure is a ready, failed report.
   [[nodiscard]] std::future<DeliveryReport> send_for_report(std::string_view topic,
@@ -84,7 +84,7 @@ class Producer {
   struct PendingDelivery;
   friend class detail::DeliveryDispatcher;
 
-  SendStatus send_impl(std::string_view topic, EncodedRecord record, DeliveryCallback on_delivery,
+  Status send_impl(std::string_view topic, EncodedRecord record, DeliveryCallback on_delivery,
                        const Event* event);
   void start_send_span(PendingDelivery& pending, EncodedRecord& record, const Event* event);
   void deliver(std::unique_ptr<PendingDelivery> pending, const DeliveryReport& report) noexcept;

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "edaobs/kafka/common/expected.h"
-#include "edaobs/kafka/envelope/header.h"
+#include "edaobs/core/expected.h"
+#include "edaobs/core/header.h"
 
 namespace edaobs::kafka {
 
@@ -56,28 +56,17 @@ struct EncodedRecord {
 
 [[nodiscard]] EncodedRecord encode(const Event& event);
 
-// Why a consumed record is not a valid event. The names (to_string) are stable: they become the
-// `error` label of event_errors_total and the prefix of the DLQ `dlq_reason` header.
-enum class DecodeErrorCode {
-  kMissingHeader,   // a required header is absent or empty (detail = header name)
-  kBadSpecVersion,  // ce_specversion is not "1.0"
-  kBadContentType,  // content-type is not application/json (parameters such as charset allowed)
-  kBadJson,         // the value is not well-formed JSON (or not an object, see DataShape)
-  kOversized,       // key + value + headers exceed DecodeOptions::max_record_bytes
-  kBadTime,         // ce_time is not an RFC 3339 timestamp
-};
-[[nodiscard]] std::string_view to_string(DecodeErrorCode code) noexcept;
-
-struct DecodeError {
-  DecodeErrorCode code;
-  std::string detail;  // header name for kMissingHeader, otherwise human-readable text
-  // Best effort, from the headers, for metric labels of a record that failed ("" when absent).
-  std::string event_type;
-  std::string source;
-
-  // "missing_header:ce_id" for a missing header, otherwise to_string(code): the DLQ reason.
-  [[nodiscard]] std::string reason() const;
-};
+// Why a consumed record is not a valid event: the Failure reasons of decode(). They are stable
+// and low-cardinality: the DLQ `dlq_reason` header, the `error` label of event_errors_total and
+// the span's error.type; the Failure's detail says which header or what text was wrong.
+namespace decode_reasons {
+inline constexpr std::string_view kMissingHeader = "missing_header";     // absent or empty
+inline constexpr std::string_view kBadSpecVersion = "bad_specversion";   // not "1.0"
+inline constexpr std::string_view kBadContentType = "bad_content_type";  // not application/json
+inline constexpr std::string_view kBadJson = "bad_json";      // not well-formed (or not an object, see DataShape)
+inline constexpr std::string_view kOversized = "oversized";   // beyond DecodeOptions::max_record_bytes
+inline constexpr std::string_view kBadTime = "bad_time";      // ce_time is not RFC 3339
+}  // namespace decode_reasons
 
 // A consumed record, borrowed. Null key = no key.
 struct RecordView {
@@ -96,11 +85,15 @@ struct DecodeOptions {
   DataShape data_shape = DataShape::kJsonObject;
 };
 
-using DecodeResult = Expected<Event, DecodeError>;
+using DecodeResult = Expected<Event>;
 
 // Strict decoding, checks in this order: size, required headers (ce_specversion, ce_id,
 // ce_source, ce_type, ce_time, content-type), spec version, content type, time, JSON.
 // Duplicate headers: the last one wins (Kafka semantics of "the" header value).
 [[nodiscard]] DecodeResult decode(const RecordView& record, const DecodeOptions& options = {});
+
+// The value of the last header named `key` (Kafka semantics of "the" header), if any.
+[[nodiscard]] std::optional<std::string_view> last_header(std::span<const HeaderView> headers,
+                                                          std::string_view key) noexcept;
 
 }  // namespace edaobs::kafka

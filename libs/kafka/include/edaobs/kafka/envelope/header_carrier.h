@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "edaobs/kafka/envelope/header.h"
+#include "edaobs/core/header.h"
 #include "edaobs/telemetry/trace/propagation.h"
 
 namespace RdKafka {

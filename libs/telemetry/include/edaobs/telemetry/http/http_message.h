@@ -3,8 +3,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
+
+#include "edaobs/core/header.h"
 
 namespace edaobs::telemetry {
 
@@ -13,7 +13,7 @@ struct HttpRequest {
   std::string target;  // as sent: path plus query
   std::string path;    // target without the query
   std::string query;   // after '?', without it
-  std::vector<std::pair<std::string, std::string>> headers;
+  HeaderList headers;
   std::string body;
 
   // First header with this name (case-insensitive), if any.
@@ -24,7 +24,7 @@ struct HttpResponse {
   unsigned status = 200;
   std::string content_type = "application/json";
   std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  HeaderList headers;  // extra headers
 };
 
 // A JSON object with one string member, e.g. {"error":"..."} or {"id":"..."}; the value is

@@ -48,7 +48,7 @@
 
 #include "edaobs/telemetry/logs/log_field.h"
 #include "edaobs/telemetry/logs/log_level.h"
-#include "edaobs/telemetry/logs/log_writer.h"
+#include "edaobs/telemetry/sdk/logs/log_writer.h"
 
 namespace edaobs::telemetry {
 
@@ -75,7 +75,7 @@ struct LoggerOptions {
 
   // Defaults overridden by EDAOBS_LOG_LEVEL, EDAOBS_LOG_OUTPUT, EDAOBS_LOG_MASKED_KEYS
   // (comma-separated), EDAOBS_LOG_QUEUE_SIZE and OTEL_SERVICE_NAME when they are set and not
-  // empty. A bad value throws std::invalid_argument naming the variable.
+  // empty. A bad value throws ConfigError naming the variable.
   [[nodiscard]] static LoggerOptions from_env(LoggerOptions defaults);
   [[nodiscard]] static LoggerOptions from_env();
 };

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "edaobs/telemetry/metrics/counter.h"
-#include "edaobs/telemetry/metrics/exposition_format.h"
+#include "edaobs/telemetry/sdk/metrics/exposition_format.h"
 #include "edaobs/telemetry/metrics/gauge.h"
 #include "edaobs/telemetry/metrics/histogram.h"
 

@@ -21,8 +21,8 @@
 #include <utility>
 #include <vector>
 
-#include "edaobs/telemetry/metrics/callback_sink.h"
-#include "edaobs/telemetry/metrics/exposition_format.h"
+#include "edaobs/telemetry/sdk/metrics/callback_sink.h"
+#include "edaobs/telemetry/sdk/metrics/exposition_format.h"
 #include "edaobs/telemetry/metrics/family.h"
 #include "edaobs/telemetry/metrics/histogram.h"
 

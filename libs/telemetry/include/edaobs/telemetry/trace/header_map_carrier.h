@@ -1,15 +1,14 @@
 #pragma once
-// A TextMapCarrier over an ordered list of header name/value pairs, with HTTP's
+// A TextMapCarrier over an ordered HeaderList (edaobs/core/header.h), with HTTP's
 // case-insensitive names. For tests, HTTP requests and anything that already has such a list.
 #include <string>
 #include <utility>
-#include <vector>
 
+#include "edaobs/core/header.h"
+#include "edaobs/core/text.h"
 #include "edaobs/telemetry/trace/propagation.h"
 
 namespace edaobs::telemetry {
-
-using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 class HeaderMapCarrier final : public TextMapCarrier {
  public:
@@ -27,8 +26,5 @@ class HeaderMapCarrier final : public TextMapCarrier {
  private:
   HeaderList headers_;
 };
-
-// ASCII case-insensitive comparison, as HTTP field names need.
-[[nodiscard]] bool iequals_ascii(std::string_view a, std::string_view b) noexcept;
 
 }  // namespace edaobs::telemetry

@@ -13,8 +13,8 @@
 
 #include "edaobs/telemetry/trace/attributes.h"
 #include "edaobs/telemetry/trace/span_context.h"
-#include "edaobs/telemetry/trace/span_data.h"
-#include "edaobs/telemetry/trace/span_processor.h"
+#include "edaobs/telemetry/sdk/trace/span_data.h"
+#include "edaobs/telemetry/sdk/trace/span_processor.h"
 
 namespace edaobs::telemetry {
 

@@ -8,11 +8,11 @@
 #include <string_view>
 #include <vector>
 
-#include "edaobs/telemetry/trace/sampler.h"
+#include "edaobs/telemetry/sdk/trace/sampler.h"
 #include "edaobs/telemetry/trace/span.h"
 #include "edaobs/telemetry/trace/span_context.h"
-#include "edaobs/telemetry/trace/span_data.h"
-#include "edaobs/telemetry/trace/span_processor.h"
+#include "edaobs/telemetry/sdk/trace/span_data.h"
+#include "edaobs/telemetry/sdk/trace/span_processor.h"
 
 namespace edaobs::telemetry {
 

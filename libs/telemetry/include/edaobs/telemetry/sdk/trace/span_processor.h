@@ -3,7 +3,7 @@
 #include <memory>
 #include <vector>
 
-#include "edaobs/telemetry/trace/span_data.h"
+#include "edaobs/telemetry/sdk/trace/span_data.h"
 
 namespace edaobs::telemetry {
 

@@ -4,9 +4,9 @@
 // 64-bit integers (timestamps, intValue) as decimal strings.
 #include <string>
 
-#include "edaobs/telemetry/trace/attribute_limits.h"
-#include "edaobs/telemetry/trace/resource.h"
-#include "edaobs/telemetry/trace/span_exporter.h"
+#include "edaobs/telemetry/sdk/trace/attribute_limits.h"
+#include "edaobs/telemetry/sdk/trace/resource.h"
+#include "edaobs/telemetry/sdk/trace/span_exporter.h"
 
 namespace edaobs::telemetry {
 

@@ -1,11 +1,14 @@
 #pragma once
-// A small stand-in for C++23 std::expected: either a value or an error, no exceptions on the
-// paths that use it (decoding consumed records is a hot path and failure there is ordinary).
+// A small stand-in for C++23 std::expected: a value or a Failure (failure.h), with no
+// exceptions on the paths that use it (decoding, validating and sending records are hot paths
+// where failure is ordinary). `Status` is the value-less form: success, or why not.
 #include <type_traits>
 #include <utility>
 #include <variant>
 
-namespace edaobs::kafka {
+#include "edaobs/core/failure.h"
+
+namespace edaobs {
 
 template <class E>
 struct Unexpected {
@@ -17,8 +20,13 @@ template <class E>
   return Unexpected<std::decay_t<E>>{std::forward<E>(error)};
 }
 
-template <class T, class E>
-class Expected {
+// unexpected(reason, detail): the common case of a Failure.
+[[nodiscard]] inline Unexpected<Failure> unexpected(std::string reason, std::string detail) {
+  return Unexpected<Failure>{Failure{std::move(reason), std::move(detail)}};
+}
+
+template <class T, class E = Failure>
+class [[nodiscard]] Expected {
  public:
   Expected(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
   template <class G>
@@ -46,4 +54,24 @@ class Expected {
   std::variant<T, E> state_;
 };
 
-}  // namespace edaobs::kafka
+template <class E>
+class [[nodiscard]] Expected<void, E> {
+ public:
+  Expected() = default;  // success
+  template <class G>
+  Expected(Unexpected<G> error) : error_(std::move(error.error)), failed_(true) {}  // NOLINT: implicit by design
+
+  [[nodiscard]] bool has_value() const noexcept { return !failed_; }
+  explicit operator bool() const noexcept { return has_value(); }
+  // Precondition: !has_value().
+  [[nodiscard]] const E& error() const& { return error_; }
+  [[nodiscard]] E& error() & { return error_; }
+
+ private:
+  E error_{};
+  bool failed_ = false;
+};
+
+using Status = Expected<void>;
+
+}  // namespace edaobs

@@ -5,9 +5,9 @@
 // default are left out, except inside AnyValue's oneof, where the chosen member always is written.
 #include <string>
 
-#include "edaobs/telemetry/trace/attribute_limits.h"
-#include "edaobs/telemetry/trace/resource.h"
-#include "edaobs/telemetry/trace/span_exporter.h"
+#include "edaobs/telemetry/sdk/trace/attribute_limits.h"
+#include "edaobs/telemetry/sdk/trace/resource.h"
+#include "edaobs/telemetry/sdk/trace/span_exporter.h"
 
 namespace edaobs::telemetry {
 

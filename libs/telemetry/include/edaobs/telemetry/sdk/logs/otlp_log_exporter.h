@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "edaobs/telemetry/trace/header_map_carrier.h"
-#include "edaobs/telemetry/trace/otlp_http_exporter.h"
-#include "edaobs/telemetry/trace/resource.h"
+#include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
+#include "edaobs/telemetry/sdk/trace/resource.h"
 
 namespace edaobs::telemetry {
 

@@ -17,10 +17,10 @@
 #include <string_view>
 #include <vector>
 
-#include "edaobs/telemetry/trace/attribute_limits.h"
+#include "edaobs/telemetry/sdk/trace/attribute_limits.h"
 #include "edaobs/telemetry/trace/header_map_carrier.h"
-#include "edaobs/telemetry/trace/resource.h"
-#include "edaobs/telemetry/trace/span_exporter.h"
+#include "edaobs/telemetry/sdk/trace/resource.h"
+#include "edaobs/telemetry/sdk/trace/span_exporter.h"
 
 namespace edaobs::telemetry {
 

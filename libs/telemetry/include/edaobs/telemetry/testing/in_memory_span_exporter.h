@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "edaobs/telemetry/trace/span_exporter.h"
+#include "edaobs/telemetry/sdk/trace/span_exporter.h"
 
 namespace edaobs::telemetry {
 

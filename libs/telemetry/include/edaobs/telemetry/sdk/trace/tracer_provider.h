@@ -12,14 +12,14 @@
 #include <utility>
 #include <vector>
 
-#include "edaobs/telemetry/trace/batch_span_processor.h"
+#include "edaobs/telemetry/sdk/trace/batch_span_processor.h"
 #include "edaobs/telemetry/trace/header_map_carrier.h"
-#include "edaobs/telemetry/trace/otlp_http_exporter.h"
-#include "edaobs/telemetry/trace/resource.h"
-#include "edaobs/telemetry/trace/sampler.h"
-#include "edaobs/telemetry/trace/span_exporter.h"
+#include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
+#include "edaobs/telemetry/sdk/trace/resource.h"
+#include "edaobs/telemetry/sdk/trace/sampler.h"
+#include "edaobs/telemetry/sdk/trace/span_exporter.h"
 #include "edaobs/telemetry/trace/tracer.h"
-#include "edaobs/telemetry/trace/tracer_stats.h"
+#include "edaobs/telemetry/sdk/trace/tracer_stats.h"
 
 namespace edaobs::telemetry {
 

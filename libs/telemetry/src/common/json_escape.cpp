@@ -1,6 +1,6 @@
-#include "edaobs/telemetry/logs/json_escape.h"
+#include "common/json_escape.h"
 
-#include "logs/json_text.h"
+#include "common/json_text.h"
 
 namespace edaobs::telemetry {
 

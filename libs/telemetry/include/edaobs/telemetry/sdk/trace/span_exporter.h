@@ -5,7 +5,7 @@
 #include <memory>
 #include <span>
 
-#include "edaobs/telemetry/trace/span_data.h"
+#include "edaobs/telemetry/sdk/trace/span_data.h"
 
 namespace edaobs::telemetry {
 

@@ -5,9 +5,9 @@
 #include <cstddef>
 #include <memory>
 
-#include "edaobs/telemetry/trace/span_exporter.h"
-#include "edaobs/telemetry/trace/span_processor.h"
-#include "edaobs/telemetry/trace/tracer_stats.h"
+#include "edaobs/telemetry/sdk/trace/span_exporter.h"
+#include "edaobs/telemetry/sdk/trace/span_processor.h"
+#include "edaobs/telemetry/sdk/trace/tracer_stats.h"
 
 namespace edaobs::telemetry {
 
