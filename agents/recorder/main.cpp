@@ -13,7 +13,8 @@ int main(int argc, char** argv) try {
   runtime::Agent agent(kAgent, argc, argv);  // first: blocks the stop signals before any thread starts
 
   // --- configuration -----------------------------------------------------------------------
-  const std::string input = agent.settings().text("input-topic", "EDAOBS_INPUT_TOPIC", "events.enriched", "topic to consume");
+  runtime::Settings& settings = agent.settings();
+  const std::string input = settings.text("input-topic", "EDAOBS_INPUT_TOPIC", "events.enriched", "topic to consume");
   if (agent.settings_done()) return agent.print_usage();
 
   // --- wiring ------------------------------------------------------------------------------

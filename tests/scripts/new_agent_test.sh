@@ -80,7 +80,7 @@ done
 expect_in agents/auditor/main.cpp 'kAgent{"auditor", "1.0.0", 8090}'
 expect_in agents/auditor/main.cpp '"EDAOBS_INPUT_TOPIC", "events.enriched"'
 expect_in agents/auditor/main.cpp '"EDAOBS_OUTPUT_TOPIC", "events.audited"'
-expect_in agents/auditor/main.cpp 'log.info("auditor started"'
+expect_in agents/auditor/main.cpp 'return agent.consume(consumer, enrich'
 expect_in agents/auditor/main.cpp 'auditor::enrich('
 expect_in agents/auditor/test/auditor_step_test.cpp 'using edaobs::auditor::enrich;'
 expect_in agents/auditor/CMakeLists.txt 'edaobs_add_agent(auditor SOURCES auditor_step.cpp)'
@@ -104,7 +104,7 @@ expect_in agents/sink-2/sink_2_step.h 'namespace edaobs::sink_2'
 # Through make, as README tells it.
 out="$(make -s -C "$repo" new-agent NAME=source FROM=publisher OUTPUT=events.src 2>&1)" && ok "make new-agent NAME=source FROM=publisher" || fail "make new-agent: $out"
 expect_in agents/source/main.cpp '"EDAOBS_OUTPUT_TOPIC", "events.src"'
-expect_in agents/source/main.cpp 'source::EventFactory factory("/edaobs/source")'
+expect_in agents/source/main.cpp 'source::EventFactory factory("/edaobs/" + std::string(kAgent.name))'
 expect_in agents/source/test/source_step_test.cpp '#include "source_step.h"'
 
 # The configuration checks on the result.
