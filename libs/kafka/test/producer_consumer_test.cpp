@@ -1,5 +1,7 @@
 // Produce -> consume round trips on librdkafka's mock cluster: envelope, trace context across
 // the hop, span attributes, metrics, readiness and configuration errors.
+#include <cstdio>
+
 #include <gtest/gtest.h>
 
 #include <mutex>
@@ -9,6 +11,15 @@
 
 namespace edaobs::kafka::test {
 namespace {
+
+// An independent FNV-1a 64 (its published parameters), to check the span attribute against.
+std::string fnv1a_hex(std::string_view text) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash));
+  return out;
+}
 
 struct Received {
   std::mutex mutex;
@@ -51,11 +62,15 @@ void expect_one_trace_per_event(const TestTelemetry& telemetry, const std::vecto
     EXPECT_EQ(string_attribute(send, "messaging.destination.name"), "orders");
     EXPECT_EQ(string_attribute(send, "messaging.destination.partition.id"), "0");
     EXPECT_EQ(int_attribute(send, "messaging.kafka.offset"), static_cast<std::int64_t>(i));
-    EXPECT_EQ(string_attribute(send, "messaging.kafka.message.key"), sent[i].subject);
+    // Keys are hashed by default (KeyOnSpans::kHashed): the same hash for the key and the subject.
+    const auto key = string_attribute(send, "messaging.kafka.message.key");
+    ASSERT_TRUE(key.has_value());
+    EXPECT_TRUE(key->starts_with("fnv1a:") && key->size() == 22) << *key;
+    EXPECT_NE(key, sent[i].subject);
     EXPECT_EQ(string_attribute(send, "event.id"), sent[i].id);
     EXPECT_EQ(string_attribute(send, "event.type"), "order.created");
     EXPECT_EQ(string_attribute(send, "event.source"), "tests/kafka");
-    EXPECT_EQ(string_attribute(send, "event.subject"), sent[i].subject);
+    EXPECT_EQ(string_attribute(send, "event.subject"), key);
 
     EXPECT_EQ(process.kind, telemetry::SpanKind::kConsumer);
     EXPECT_EQ(process.context.trace_id, parent_context.trace_id);
@@ -253,6 +268,32 @@ TEST(ProducerConsumer, ConsumerLagIsExposedPerPartition) {
   })) << telemetry.registry.render();
   EXPECT_EQ(seen, 10U);
   EXPECT_EQ(consumer.committed_offset("orders", 0, 5s), 4);
+}
+
+TEST(ProducerConsumer, TheKeyOnSpansIsOffHashedOrPlain) {
+  MockCluster cluster;
+  cluster.create_topic("orders");
+  std::vector<std::optional<std::string>> keys;
+  std::vector<std::optional<std::string>> subjects;
+  for (const KeyOnSpans policy : {KeyOnSpans::kOff, KeyOnSpans::kHashed, KeyOnSpans::kPlain}) {
+    TestTelemetry telemetry;
+    ProducerOptions options = producer_options(cluster);
+    options.key_on_spans = policy;
+    Producer producer(options, telemetry.tracer, telemetry.registry, telemetry.logger);
+    ASSERT_TRUE(producer.send("orders", make_event(7)).has_value());
+    ASSERT_TRUE(producer.flush(5s));
+    const auto sends = telemetry.spans.named("send orders");
+    ASSERT_EQ(sends.size(), 1U);
+    keys.push_back(string_attribute(sends[0], "messaging.kafka.message.key"));
+    subjects.push_back(string_attribute(sends[0], "event.subject"));
+  }
+  EXPECT_EQ(keys[0], std::nullopt);
+  EXPECT_EQ(subjects[0], std::nullopt);
+  // FNV-1a 64 of "order-7", so the hash is the same in every process and release.
+  EXPECT_EQ(keys[1], "fnv1a:" + fnv1a_hex("order-7"));
+  EXPECT_EQ(subjects[1], keys[1]);
+  EXPECT_EQ(keys[2], "order-7");
+  EXPECT_EQ(subjects[2], "order-7");
 }
 
 TEST(ProducerConsumer, RejectedConfigurationNamesTheProperty) {

@@ -26,6 +26,17 @@ KafkaSettings read_kafka_settings(Settings& settings, const std::string& service
     throw ConfigError(setting_name("delivery-timeout", "EDAOBS_DELIVERY_TIMEOUT"),
                       "'0' would let a record wait for the broker forever; give a bound, e.g. 30s");
   }
+  const std::string key_on_spans = settings.text(
+      "span-message-key", "EDAOBS_SPAN_MESSAGE_KEY", "hashed",
+      "how a record's key and the event subject appear on spans: off, hashed (FNV-1a) or plain");
+  if (key_on_spans == "off") {
+    kafka.producer.key_on_spans = kafka.consumer.key_on_spans = kafka::KeyOnSpans::kOff;
+  } else if (key_on_spans == "plain") {
+    kafka.producer.key_on_spans = kafka.consumer.key_on_spans = kafka::KeyOnSpans::kPlain;
+  } else if (key_on_spans != "hashed") {
+    throw ConfigError(setting_name("span-message-key", "EDAOBS_SPAN_MESSAGE_KEY"),
+                      "'" + key_on_spans + "' is not one of off, hashed, plain");
+  }
   kafka.log_events.brokers = brokers;
   kafka.log_events.client_id = service + "-log-events";
   kafka.log_events.source = service;

@@ -7,21 +7,17 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "edaobs/core/text.h"
+
 namespace edaobs::runtime {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+std::string trimmed(std::string_view s) { return std::string(trim(s)); }
+std::string lower(std::string_view s) { return to_lower_ascii(s); }
 
-std::string trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) s.remove_suffix(1);
-  return std::string(s);
-}
+// The longest duration a setting may name: beyond a day every timeout and interval here is a
+// mistake, and a bound keeps the arithmetic on time points far from overflow.
+constexpr double kMaxMillis = 24.0 * 3600 * 1000;
 
 }  // namespace
 
@@ -153,13 +149,16 @@ std::chrono::milliseconds Settings::millis(std::string_view flag, std::string_vi
   // A number with an optional unit: ms (default), s, m.
   double amount = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), amount);
-  if (ec != std::errc{} || amount < 0) fail(flag, env, *raw, "is not a duration (e.g. 250ms, 2s, 1m)");
+  if (ec != std::errc{} || !std::isfinite(amount) || amount < 0) {
+    fail(flag, env, *raw, "is not a duration (e.g. 250ms, 2s, 1m)");
+  }
   const std::string_view unit(end, static_cast<std::size_t>(value.data() + value.size() - end));
   double scale = 0;
   if (unit.empty() || unit == "ms") scale = 1;
   else if (unit == "s") scale = 1000;
   else if (unit == "m") scale = 60'000;
   else fail(flag, env, *raw, "has an unknown unit (use ms, s or m)");
+  if (amount * scale > kMaxMillis) fail(flag, env, *raw, "is longer than a day (24h)");
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(amount * scale)));
 }
 

@@ -30,6 +30,17 @@ TEST(KafkaSettings, ZeroDeliveryTimeoutIsRefusedNamingTheSetting) {
   EXPECT_EQ(config_error({{"EDAOBS_DELIVERY_TIMEOUT", "10s"}}), "");
 }
 
+TEST(KafkaSettings, TheKeyOnSpansIsHashedUnlessSetToOffOrPlain) {
+  Settings defaults({}, {});
+  EXPECT_EQ(read_kafka_settings(defaults, "enricher").consumer.key_on_spans, kafka::KeyOnSpans::kHashed);
+  Settings plain({}, {{"EDAOBS_SPAN_MESSAGE_KEY", "plain"}});
+  const KafkaSettings kafka = read_kafka_settings(plain, "enricher");
+  EXPECT_EQ(kafka.producer.key_on_spans, kafka::KeyOnSpans::kPlain);
+  EXPECT_EQ(kafka.consumer.key_on_spans, kafka::KeyOnSpans::kPlain);
+  const std::string error = config_error({{"EDAOBS_SPAN_MESSAGE_KEY", "clear"}});
+  EXPECT_NE(error.find("EDAOBS_SPAN_MESSAGE_KEY"), std::string::npos) << error;
+}
+
 TEST(KafkaSettings, IngestTimeoutDefaultsToFiveSecondsWithinTheDeliveryTimeout) {
   Settings settings({}, {});
   const KafkaSettings kafka = read_kafka_settings(settings, "publisher");

@@ -47,6 +47,24 @@ TEST(Settings, DurationsTakeUnits) {
   EXPECT_THROW((void)s.millis("d", "D", 1ms, ""), ConfigError);
 }
 
+TEST(Settings, HostileNumbersAndDurationsAreRefused) {
+  for (const char* number : {"inf", "-inf", "nan", "1e300", "0x1p+1024"}) {
+    Settings s({std::string("--ratio=") + number}, {});
+    EXPECT_THROW((void)s.number("ratio", "Q", 0.1, 0.0, 1.0, ""), ConfigError) << number;
+  }
+  for (const char* integer : {"99999999999999999999", "-1", "1e3", "nan"}) {
+    Settings s({std::string("--size=") + integer}, {});
+    EXPECT_THROW((void)s.integer("size", "S", 5, 0, 1000, ""), ConfigError) << integer;
+  }
+  // Infinite, absurd or overflowing durations (a time point plus 1e300 s is undefined).
+  for (const char* duration : {"inf", "nans", "1e300s", "90000000ms", "1441m", "-5ms"}) {
+    Settings s({std::string("--timeout=") + duration}, {});
+    EXPECT_THROW((void)s.millis("timeout", "T", 1ms, ""), ConfigError) << duration;
+  }
+  Settings day({"--timeout=1440m"}, {});
+  EXPECT_EQ(std::chrono::milliseconds(86'400'000), day.millis("timeout", "T", 1ms, ""));
+}
+
 TEST(Settings, UnknownFlagsStopStartUp) {
   Settings s({"--rate=1", "--rtae=2"}, {});
   (void)s.integer("rate", "R", 5, 0, 100, "");

@@ -55,7 +55,11 @@ TEST_F(LoggerOptionsEnv, ReadsEveryVariable) {
   const LoggerOptions options = LoggerOptions::from_env();
   EXPECT_EQ(options.level, LogLevel::kWarn);
   EXPECT_EQ(options.output, "stdout");
-  EXPECT_EQ(options.masked_keys, (std::vector<std::string>{"password", "token", "Authorization"}));
+  // The variable adds to the default list.
+  std::vector<std::string> expected(kDefaultMaskedKeys.begin(), kDefaultMaskedKeys.end());
+  expected.insert(expected.end(), {"password", "token", "Authorization"});
+  EXPECT_EQ(options.masked_keys, expected);
+  EXPECT_EQ(LoggerOptions{}.masked_keys.front(), "password");
   EXPECT_EQ(options.queue_size, 128U);
   EXPECT_EQ(options.service, "agent-2");
 }

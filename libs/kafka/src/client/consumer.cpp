@@ -174,13 +174,14 @@ telemetry::Span Consumer::start_process_span(std::string_view topic, std::int32_
     span.set_attribute(attr::kClientId, options_.client_id);
     span.set_attribute(attr::kPartition, std::to_string(partition));
     span.set_attribute(attr::kOffset, offset);
-    if (view.key) span.set_attribute(attr::kMessageKey, *view.key);
+    if (view.key) detail::set_key_attribute(span, attr::kMessageKey, *view.key, options_.key_on_spans);
     if (decoded) {
       detail::set_event_attributes(span, {decoded->id, decoded->type, decoded->source,
-                                          decoded->subject});
+                                          decoded->subject}, options_.key_on_spans);
     } else {
       detail::set_event_attributes(span, {{}, last_header(view.headers, header_names::kType).value_or(""),
-                                          last_header(view.headers, header_names::kSource).value_or(""), {}});
+                                          last_header(view.headers, header_names::kSource).value_or(""), {}},
+                                   options_.key_on_spans);
     }
   }
   return span;

@@ -174,8 +174,8 @@ void Producer::start_send_span(PendingDelivery& pending, EncodedRecord& record, 
     span.set_attribute(attr::kOperationType, "send");
     span.set_attribute(attr::kDestination, pending.topic);
     span.set_attribute(attr::kClientId, options_.client_id);
-    if (record.key) span.set_attribute(attr::kMessageKey, *record.key);
-    detail::set_event_attributes(span, event_attributes);
+    if (record.key) detail::set_key_attribute(span, attr::kMessageKey, *record.key, options_.key_on_spans);
+    detail::set_event_attributes(span, event_attributes, options_.key_on_spans);
   }
   // The consumer's process span becomes the child of this send span.
   HeaderListCarrier carrier(record.headers);

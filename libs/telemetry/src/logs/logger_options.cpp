@@ -53,7 +53,7 @@ LoggerOptions LoggerOptions::from_env(LoggerOptions defaults) {
     defaults.output = std::string(*output);
   }
   if (const auto keys = env_value("EDAOBS_LOG_MASKED_KEYS")) {
-    defaults.masked_keys = split_keys(*keys);
+    for (std::string& key : split_keys(*keys)) defaults.masked_keys.push_back(std::move(key));
   }
   if (const auto size = env_value("EDAOBS_LOG_QUEUE_SIZE")) {
     defaults.queue_size = parse_queue_size(*size, "EDAOBS_LOG_QUEUE_SIZE");

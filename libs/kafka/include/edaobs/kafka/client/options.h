@@ -15,6 +15,12 @@ namespace edaobs::kafka {
 
 using Properties = std::vector<std::pair<std::string, std::string>>;
 
+// How a record's key — and the event's subject, which is the key by default — appears on spans
+// (messaging.kafka.message.key, event.subject). Keys are often customer or order ids: exported
+// spans leave the process, so by default only a hash goes (spans of one key still group).
+// kHashed is FNV-1a 64 in hex: it correlates, it does not anonymise a guessable key.
+enum class KeyOnSpans { kOff, kHashed, kPlain };
+
 // Records above this many bytes (key + value + headers) are dead-lettered as `oversized`.
 inline constexpr std::size_t kDefaultMaxRecordBytes = 1024 * 1024;
 // What a dead letter adds to the record it carries (dlq_* headers, detail truncated to 512 B).
@@ -38,6 +44,7 @@ struct ProducerOptions {
   std::size_t max_message_bytes = kDefaultMaxRecordBytes + kDeadLetterHeadroomBytes;
   // How long the destructor lets outstanding records finish before purging them.
   std::chrono::milliseconds close_timeout{10000};
+  KeyOnSpans key_on_spans = KeyOnSpans::kHashed;
   Properties properties;
 };
 
@@ -58,6 +65,7 @@ struct ConsumerOptions {
   // partitions go (records still in flight then are redelivered to the next owner).
   std::chrono::milliseconds drain_timeout{10000};
   std::string dlq_suffix = ".dlq";
+  KeyOnSpans key_on_spans = KeyOnSpans::kHashed;
   Properties properties;
 };
 

@@ -36,6 +36,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <array>
 #include <initializer_list>
 #include <memory>
 #include <source_location>
@@ -54,10 +55,18 @@ namespace edaobs::telemetry {
 
 class OtlpLogExporter;
 
+// Field keys masked by default. EDAOBS_LOG_MASKED_KEYS adds to them.
+inline constexpr std::array<std::string_view, 18> kDefaultMaskedKeys{
+    "password", "passwd",        "secret",       "token",       "access_token", "refresh_token",
+    "api_key",  "apikey",        "authorization", "cookie",     "set-cookie",   "private_key",
+    "card",     "card_number",   "pan",          "cvv",         "ssn",          "credentials"};
+
 struct LoggerOptions {
   std::string service;
   LogLevel level = LogLevel::kInfo;
-  std::vector<std::string> masked_keys;  // compared ASCII case-insensitively
+  // Compared ASCII case-insensitively; starts with the usual names of secrets and card data
+  // (kDefaultMaskedKeys), so a copied agent that logs {"password", p} does not leak it.
+  std::vector<std::string> masked_keys{kDefaultMaskedKeys.begin(), kDefaultMaskedKeys.end()};
   std::size_t queue_size = 4096;         // lines in flight before new ones are dropped (>= 1)
   std::string output = "stderr";         // "stderr" | "stdout" | file path
   // When set, lines go here instead of `output` (tests, custom destinations).
