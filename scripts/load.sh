@@ -8,6 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 build="${1:-$EDAOBS_ROOT/build}"
 shift || true
 [[ -x "$build/agents/enricher/enricher" ]] || die "no agents in $build: run 'make build' first"
+build="$(cd "$build" && pwd)"  # absolute: the Go build runs in the module's folder
 command -v go >/dev/null || die "Go is needed to build the Go peer enricher (make deps checks for it)"
 step "Go peer enricher (tests/load/go-enricher)"
 go_peer="$build/go-enricher/go-enricher"

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -131,7 +132,16 @@ func run() error {
 }
 
 func main() {
+	// EDAOBS_GO_CPUPROFILE=<prefix>: a pprof CPU profile of the whole run in <prefix>.<pid>,
+	// to see where the peer's time goes (go tool pprof -top go-enricher <file>).
+	if prefix := os.Getenv("EDAOBS_GO_CPUPROFILE"); prefix != "" {
+		f, err := os.Create(prefix + "." + strconv.Itoa(os.Getpid()))
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
 	if err := run(); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "go-enricher:", err)
 		os.Exit(1)
 	}

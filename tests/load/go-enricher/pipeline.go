@@ -103,8 +103,7 @@ func (p *Pipeline) handle(r *kgo.Record, b *pollBatch) {
 	p.send(ctx, out, b, success)
 }
 
-func eventAttributes(id, eventType, source string, subject *string) []attribute.KeyValue {
-	attrs := make([]attribute.KeyValue, 0, 4)
+func appendEventAttributes(attrs []attribute.KeyValue, id, eventType, source string, subject *string) []attribute.KeyValue {
 	for _, a := range [...]attribute.KeyValue{attribute.String("event.id", id),
 		attribute.String("event.type", eventType), attribute.String("event.source", source)} {
 		if a.Value.AsString() != "" {
@@ -131,7 +130,9 @@ func (p *Pipeline) startProcessSpan(r *kgo.Record, event *Event, decodeErr *Deco
 	if !span.IsRecording() {
 		return ctx, span
 	}
-	span.SetAttributes(
+	// One SetAttributes call with every attribute: the span's attribute slice grows once.
+	attrs := make([]attribute.KeyValue, 0, 14)
+	attrs = append(attrs,
 		attribute.String("messaging.system", "kafka"),
 		attribute.String("messaging.operation.name", "process"),
 		attribute.String("messaging.operation.type", "process"),
@@ -141,13 +142,14 @@ func (p *Pipeline) startProcessSpan(r *kgo.Record, event *Event, decodeErr *Deco
 		attribute.String("messaging.destination.partition.id", strconv.Itoa(int(r.Partition))),
 		attribute.Int64("messaging.kafka.offset", r.Offset))
 	if r.Key != nil {
-		span.SetAttributes(attribute.String("messaging.kafka.message.key", string(r.Key)))
+		attrs = append(attrs, attribute.String("messaging.kafka.message.key", string(r.Key)))
 	}
 	if event != nil {
-		span.SetAttributes(eventAttributes(event.ID, event.Type, event.Source, event.Subject)...)
+		attrs = appendEventAttributes(attrs, event.ID, event.Type, event.Source, event.Subject)
 	} else {
-		span.SetAttributes(eventAttributes("", decodeErr.EventType, decodeErr.Source, nil)...)
+		attrs = appendEventAttributes(attrs, "", decodeErr.EventType, decodeErr.Source, nil)
 	}
+	span.SetAttributes(attrs...)
 	return ctx, span
 }
 
@@ -166,16 +168,17 @@ func recordError(span trace.Span, errorType, message string) {
 func (p *Pipeline) send(ctx context.Context, out *kgo.Record, b *pollBatch, acked func()) {
 	ctx, span := p.tel.Tracer.Start(ctx, "send "+out.Topic, trace.WithSpanKind(trace.SpanKindProducer))
 	if span.IsRecording() {
-		span.SetAttributes(
+		attrs := make([]attribute.KeyValue, 0, 12)
+		attrs = append(attrs,
 			attribute.String("messaging.system", "kafka"),
 			attribute.String("messaging.operation.name", "send"),
 			attribute.String("messaging.operation.type", "send"),
 			attribute.String("messaging.destination.name", out.Topic),
 			attribute.String("messaging.client.id", p.ClientID))
 		if out.Key != nil {
-			span.SetAttributes(attribute.String("messaging.kafka.message.key", string(out.Key)))
+			attrs = append(attrs, attribute.String("messaging.kafka.message.key", string(out.Key)))
 		}
-		span.SetAttributes(headerEventAttributes(out.Headers)...)
+		span.SetAttributes(appendHeaderEventAttributes(attrs, out.Headers)...)
 	}
 	p.tel.Propagator.Inject(ctx, headerCarrier{&out.Headers})
 	b.acked.Add(1)
@@ -225,8 +228,8 @@ func (p *Pipeline) reject(ctx context.Context, span trace.Span, r *kgo.Record, e
 	p.send(ctx, letter, b, counter.Inc)
 }
 
-// headerEventAttributes: the event.* attributes from a record's ce_* headers.
-func headerEventAttributes(headers []kgo.RecordHeader) []attribute.KeyValue {
+// appendHeaderEventAttributes: the event.* attributes from a record's ce_* headers.
+func appendHeaderEventAttributes(attrs []attribute.KeyValue, headers []kgo.RecordHeader) []attribute.KeyValue {
 	id, _ := lastHeader(headers, "ce_id")
 	eventType, _ := lastHeader(headers, "ce_type")
 	source, _ := lastHeader(headers, "ce_source")
@@ -234,5 +237,5 @@ func headerEventAttributes(headers []kgo.RecordHeader) []attribute.KeyValue {
 	if s, ok := lastHeader(headers, "ce_subject"); ok {
 		subject = &s
 	}
-	return eventAttributes(id, eventType, source, subject)
+	return appendEventAttributes(attrs, id, eventType, source, subject)
 }
