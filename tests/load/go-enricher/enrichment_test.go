@@ -119,11 +119,11 @@ func TestDecodeRejectsInTheCppOrder(t *testing.T) {
 		return h
 	}
 	cases := map[string]*kgo.Record{
-		"missing_header:ce_id": record(`{}`, with("ce_id", "")...),
-		"bad_specversion":      record(`{}`, with("ce_specversion", "0.3")...),
-		"bad_content_type":     record(`{}`, with("content-type", "text/plain")...),
-		"bad_time":             record(`{}`, with("ce_time", "2026-02-30T10:00:00Z")...),
-		"bad_json":             record(`[1]`, validHeaders...),
+		"missing_header":   record(`{}`, with("ce_id", "")...),
+		"bad_specversion":  record(`{}`, with("ce_specversion", "0.3")...),
+		"bad_content_type": record(`{}`, with("content-type", "text/plain")...),
+		"bad_time":         record(`{}`, with("ce_time", "2026-02-30T10:00:00Z")...),
+		"bad_json":         record(`[1]`, validHeaders...),
 	}
 	for want, r := range cases {
 		if _, derr := Decode(r); derr == nil || derr.Reason() != want {

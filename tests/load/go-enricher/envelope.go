@@ -22,16 +22,14 @@ type Event struct {
 	Extra                  []kgo.RecordHeader // non-envelope, non-trace headers
 }
 
-// DecodeError says why a record is not a valid event; Reason() is the DLQ reason.
+// DecodeError says why a record is not a valid event; Reason() is the DLQ reason (the code
+// alone, as the C++ agents give it; the detail names the header).
 type DecodeError struct {
 	Code, Detail      string
 	EventType, Source string // best effort, for metric labels
 }
 
 func (e *DecodeError) Reason() string {
-	if e.Code == "missing_header" {
-		return e.Code + ":" + e.Detail
-	}
 	return e.Code
 }
 

@@ -8,6 +8,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"hash/fnv"
 	"strconv"
 	"sync"
 	"time"
@@ -111,7 +113,7 @@ func appendEventAttributes(attrs []attribute.KeyValue, id, eventType, source str
 		}
 	}
 	if subject != nil {
-		attrs = append(attrs, attribute.String("event.subject", *subject))
+		attrs = append(attrs, keyAttribute("event.subject", *subject))
 	}
 	return attrs
 }
@@ -142,7 +144,7 @@ func (p *Pipeline) startProcessSpan(r *kgo.Record, event *Event, decodeErr *Deco
 		attribute.String("messaging.destination.partition.id", strconv.Itoa(int(r.Partition))),
 		attribute.Int64("messaging.kafka.offset", r.Offset))
 	if r.Key != nil {
-		attrs = append(attrs, attribute.String("messaging.kafka.message.key", string(r.Key)))
+		attrs = append(attrs, keyAttribute("messaging.kafka.message.key", string(r.Key)))
 	}
 	if event != nil {
 		attrs = appendEventAttributes(attrs, event.ID, event.Type, event.Source, event.Subject)
@@ -176,7 +178,7 @@ func (p *Pipeline) send(ctx context.Context, out *kgo.Record, b *pollBatch, acke
 			attribute.String("messaging.destination.name", out.Topic),
 			attribute.String("messaging.client.id", p.ClientID))
 		if out.Key != nil {
-			attrs = append(attrs, attribute.String("messaging.kafka.message.key", string(out.Key)))
+			attrs = append(attrs, keyAttribute("messaging.kafka.message.key", string(out.Key)))
 		}
 		span.SetAttributes(appendHeaderEventAttributes(attrs, out.Headers)...)
 	}
@@ -238,4 +240,12 @@ func appendHeaderEventAttributes(attrs []attribute.KeyValue, headers []kgo.Recor
 		subject = &s
 	}
 	return appendEventAttributes(attrs, id, eventType, source, subject)
+}
+
+// keyAttribute is how the C++ agents put a key on spans by default (EDAOBS_SPAN_MESSAGE_KEY=hashed):
+// "fnv1a:<16 hex>" of FNV-1a 64.
+func keyAttribute(name, key string) attribute.KeyValue {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return attribute.String(name, fmt.Sprintf("fnv1a:%016x", h.Sum64()))
 }
