@@ -25,7 +25,7 @@ def instance_name(agent, instance=1):
 
 
 class Chain:
-    def __init__(self, base_port=18080, extra_env=None, agents=AGENTS, cpus=None):
+    def __init__(self, base_port=18080, extra_env=None, agents=AGENTS, cpus=None, executables=None):
         tag = e2e.random_hex(4)
         self.agents = agents
         self.raw, self.enriched = f"e2e.{tag}.raw", f"e2e.{tag}.enriched"
@@ -34,6 +34,8 @@ class Chain:
         self.procs = {}
         self.extra_env = extra_env or {}
         self.cpus = cpus or {}  # agent name -> set of CPUs it may run on (all threads)
+        # agent name -> program run in its place (the load test's Go peer of the enricher)
+        self.executables = executables or {}
         self.tag = tag
 
     def url(self, agent, path):
@@ -90,7 +92,7 @@ class Chain:
         key = instance_name(name, instance)
         if instance > 1:
             e2e.require_free_ports([self.port(name, instance)], f"chain {self.tag}'s {key}")
-        exe = os.path.join(e2e.BUILD_DIR, "agents", name, name)
+        exe = self.executables.get(name) or os.path.join(e2e.BUILD_DIR, "agents", name, name)
         # Affinity set before exec, so every thread the agent starts inherits it.
         pin = (lambda cpus=self.cpus[name]: os.sched_setaffinity(0, cpus)) if name in self.cpus else None
         env = self.env(name, instance)

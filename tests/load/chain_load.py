@@ -22,6 +22,12 @@ backends then no longer take CPU from the agent under test, so the figures show 
 costs the agent itself; without --pin they show the whole machine, backends included. Pinned runs
 are throughput runs only: the rest of the chain would share one CPU with the stack and fall behind.
 
+--go-enricher PATH adds the Go peer (tests/load/go-enricher: the same enricher on franz-go and the
+official OpenTelemetry Go SDK, OTLP/HTTP protobuf, slog JSON lines) to every round, in full and off
+mode on the same prefilled topic, run, pinned and measured exactly as the C++ enricher; the report
+sets the two side by side (events/s full and off, their ratio, CPU per event full and off, and
+telemetry CPU per event = full - off). scripts/load.sh builds it and passes it.
+
 "Telemetry off" is OTEL_SDK_DISABLED=true (no spans; trace context still passes through) and
 EDAOBS_LOG_LEVEL=warn (no per-event log line). Metrics stay on in every mode: they are how the
 script watches progress, and an update costs nanoseconds.
@@ -66,8 +72,14 @@ MODES = {
 }
 
 
+# The Go peer's modes: the same switches (its OTEL_SDK_DISABLED gives the SDK's no-op tracer, which
+# still passes trace context through; EDAOBS_LOG_LEVEL=warn drops its INFO line).
+PEER_MODES = {"go_full": {}, "go_off": TELEMETRY_OFF}
+PEER_EXECUTABLE = {}  # filled by --go-enricher: {"enricher": path}
+
+
 def mode_env(mode):
-    env = dict(MODES[mode])
+    env = dict(PEER_MODES[mode] if mode in PEER_MODES else MODES[mode])
     if mode == "dead_collector":
         env["OTEL_EXPORTER_OTLP_ENDPOINT"] = dead_collector_endpoint()
     return env
@@ -109,6 +121,7 @@ AGENT_CPUS = {}  # filled by --pin: {"enricher": {last cpu}}
 
 def throughput_run(mode, topic, events, base_port):
     chain = Chain(base_port=base_port, agents=("enricher",), cpus=AGENT_CPUS,
+                  executables=PEER_EXECUTABLE if mode in PEER_MODES else None,
                   extra_env={"enricher": {**mode_env(mode), "EDAOBS_INPUT_TOPIC": topic}})
     # Sampling starts with the process, not at /ready: the enricher is busy before it reports ready.
     chain.start(wait_ready=False)
@@ -234,7 +247,20 @@ def main():
     parser.add_argument("--base-port", type=int, default=18180, help="first of three agent HTTP ports")
     parser.add_argument("--pin", action="store_true",
                         help="enricher on a CPU of its own, everything else on the others (throughput runs only)")
+    parser.add_argument("--go-enricher", metavar="PATH",
+                        help="the Go peer's binary: also drain the topic with it, full and off, every round")
+    parser.add_argument("--modes", default=",".join(MODES),
+                        help=f"throughput modes of the C++ enricher, comma-separated (default: all: {','.join(MODES)})")
+    parser.add_argument("--no-latency", action="store_true", help="throughput runs only")
     args = parser.parse_args()
+    args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    unknown = [m for m in args.modes if m not in MODES]
+    if unknown:
+        parser.error(f"unknown mode(s) {', '.join(unknown)}; known: {', '.join(MODES)}")
+    if args.go_enricher:
+        if not os.access(args.go_enricher, os.X_OK):
+            parser.error(f"--go-enricher {args.go_enricher}: not an executable")
+        PEER_EXECUTABLE["enricher"] = os.path.abspath(args.go_enricher)
     with pinned(args.pin):
         run(args)
 
@@ -249,38 +275,78 @@ def medians(throughput, latency):
 
 
 def target_figures(rate, cpu, rss, p99, with_latency):
-    """(name, value, target, met) of every figure the issue sets a target for."""
-    figures = [
-        ("enricher throughput, full telemetry (events/s)", rate["full"], ">= 50000", rate["full"] >= 50_000),
-        ("telemetry throughput cost (%)", 100 * (1 - rate["full"] / rate["off"]), "<= 3",
-         rate["full"] >= 0.97 * rate["off"]),
-        ("telemetry CPU per event in the enricher (us)", cpu["full"] - cpu["off"], "<= 1.5",
-         cpu["full"] - cpu["off"] <= 1.5),
-        ("  of which the OTLP log export (us)", cpu["full"] - cpu["no_log_export"], "-", None),
-        ("telemetry CPU per event at 10% sampling (us)", cpu["ratio_0.1"] - cpu["off"], "-", None),
-        ("full/off throughput", rate["full"] / rate["off"], ">= 0.8", rate["full"] >= 0.8 * rate["off"]),
-    ]
+    """(name, value, target, met) of every figure the issue sets a target for, of the modes run."""
+    figures = []
+    if "full" in rate:
+        figures.append(("enricher throughput, full telemetry (events/s)", rate["full"], ">= 50000",
+                        rate["full"] >= 50_000))
+    if "full" in rate and "off" in rate:
+        figures += [
+            ("telemetry throughput cost (%)", 100 * (1 - rate["full"] / rate["off"]), "<= 3",
+             rate["full"] >= 0.97 * rate["off"]),
+            ("telemetry CPU per event in the enricher (us)", cpu["full"] - cpu["off"], "<= 1.5",
+             cpu["full"] - cpu["off"] <= 1.5),
+        ]
+    if "full" in rate and "no_log_export" in rate:
+        figures.append(("  of which the OTLP log export (us)", cpu["full"] - cpu["no_log_export"], "-", None))
+    if "ratio_0.1" in rate and "off" in rate:
+        figures.append(("telemetry CPU per event at 10% sampling (us)", cpu["ratio_0.1"] - cpu["off"], "-", None))
+    if "full" in rate and "off" in rate:
+        figures.append(("full/off throughput", rate["full"] / rate["off"], ">= 0.8", rate["full"] >= 0.8 * rate["off"]))
     if with_latency:
         figures += [
             ("telemetry p99 latency cost (ms)", p99["full"] - p99["off"], "<= 1", p99["full"] - p99["off"] <= 1.0),
             ("telemetry extra RSS (MiB)", rss["full"] - rss["off"], "<= 10", rss["full"] - rss["off"] <= 10),
         ]
-    figures += [
-        ("dead Collector throughput change (%)", 100 * (rate["dead_collector"] / rate["full"] - 1), "within 5",
-         abs(rate["dead_collector"] / rate["full"] - 1) <= 0.05),
-    ]
+    if "full" in rate and "dead_collector" in rate:
+        figures.append(("dead Collector throughput change (%)", 100 * (rate["dead_collector"] / rate["full"] - 1),
+                        "within 5", abs(rate["dead_collector"] / rate["full"] - 1) <= 0.05))
+    if "go_full" in rate and "go_off" in rate:
+        figures += [
+            ("Go peer: telemetry CPU per event (us)", cpu["go_full"] - cpu["go_off"], "-", None),
+            ("Go peer: full/off throughput", rate["go_full"] / rate["go_off"], "-", None),
+        ]
     return figures
+
+
+def side_by_side(rate, cpu):
+    """Per agent that ran in both modes: events/s full and off, their ratio, CPU µs per event full
+    and off, and telemetry CPU per event (full - off)."""
+    rows = {}
+    for agent, (full, off) in (("cpp", ("full", "off")), ("go", ("go_full", "go_off"))):
+        if full in rate and off in rate:
+            rows[agent] = {"events_per_second_full": rate[full], "events_per_second_off": rate[off],
+                           "full_off_ratio": rate[full] / rate[off],
+                           "cpu_us_per_event_full": cpu[full], "cpu_us_per_event_off": cpu[off],
+                           "telemetry_cpu_us_per_event": cpu[full] - cpu[off]}
+    return rows
+
+
+def print_side_by_side(rows):
+    if not rows:
+        return
+    names = {"cpp": "C++ enricher (libs/telemetry)", "go": "Go peer (OpenTelemetry Go SDK)"}
+    print("\n  agent                           events/s full    off   ratio   CPU µs/event full    off   telemetry")
+    for agent, r in rows.items():
+        print(f"  {names[agent]:<31} {r['events_per_second_full']:13.0f} {r['events_per_second_off']:6.0f}"
+              f"   {r['full_off_ratio']:5.2f}   {r['cpu_us_per_event_full']:17.2f} {r['cpu_us_per_event_off']:6.2f}"
+              f"   {r['telemetry_cpu_us_per_event']:9.2f}")
 
 
 def run(args):
     print(f"prefilling {args.events} events ...", flush=True)
     topic = prefill(args.events, args.base_port)
-    throughput = {m: [] for m in MODES}
+    # The peer's modes right after the C++ full and off, so each round alternates the four.
+    order = [m for m in args.modes if m in ("full", "off")]
+    order += list(PEER_MODES) if PEER_EXECUTABLE else []
+    order += [m for m in args.modes if m not in ("full", "off")]
+    throughput = {m: [] for m in order}
     # Pinned, the publisher and recorder would share one CPU with the whole stack and fall behind,
     # so the chain's latency (and the RSS read at its end) would measure that CPU, not telemetry.
-    latency = {} if args.pin else {m: [] for m in ("full", "off")}
+    with_latency = not args.pin and not args.no_latency and {"full", "off"} <= set(args.modes)
+    latency = {m: [] for m in ("full", "off")} if with_latency else {}
     for round_no in range(1, args.rounds + 1):
-        for mode in MODES:
+        for mode in order:
             result = throughput_run(mode, topic, args.events, args.base_port)
             throughput[mode].append(result)
             print(f"round {round_no} throughput {mode:>14}: {result['events_per_second']:9.0f} events/s, "
@@ -295,11 +361,14 @@ def run(args):
     rate, cpu, rss, p99 = medians(throughput, latency)
     figures = target_figures(rate, cpu, rss, p99, bool(latency))
     print(f"\nmedians of {args.rounds} rounds, {args.events} events per throughput run, "
-          + ("enricher pinned to its own CPU (no latency runs):" if args.pin else f"latency at {args.rate:.0f} events/s:"))
+          + ("enricher pinned to its own CPU" if args.pin else "enricher unpinned")
+          + (f", latency at {args.rate:.0f} events/s:" if latency else " (no latency runs):"))
     for mode in throughput:
         print(f"  {mode:>14}: {rate[mode]:9.0f} events/s  {cpu[mode]:6.2f} µs CPU/event"
               + (f"  p50 {median_of(latency[mode], 'p50_ms'):.2f} ms  p99 {p99[mode]:.2f} ms  rss {rss[mode]:.1f} MiB"
                  if mode in latency else ""))
+    rows = side_by_side(rate, cpu)
+    print_side_by_side(rows)
     print()
     for name, value, target, met in figures:
         verdict = "" if met is None else ("met" if met else "NOT met")
@@ -308,7 +377,7 @@ def run(args):
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump({"events": args.events, "rounds": args.rounds, "latency_rate": args.rate, "pinned": args.pin,
-                   "throughput": throughput, "latency": latency,
+                   "throughput": throughput, "latency": latency, "side_by_side": rows,
                    "figures": [{"name": n, "value": v, "target": t, "met": m} for n, v, t, m in figures]},
                   f, indent=2)
     print(f"\nreport: {args.out}")
