@@ -25,8 +25,9 @@ if(EDAOBS_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "EDAOBS_FUZZ needs clang (libFuzzer): -DCMAKE_CXX_COMPILER=clang++-16")
   endif()
-  # Everything is instrumented for coverage and checked by ASan+UBSan; only the fuzz programs
-  # link libFuzzer's main (fuzz/CMakeLists.txt).
+  # Everything is instrumented for coverage and checked by ASan+UBSan (so the same tree also
+  # runs the unit tests under ASan, `make test-asan`); only the fuzz programs link libFuzzer's
+  # main (fuzz/CMakeLists.txt).
   add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
                       -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
