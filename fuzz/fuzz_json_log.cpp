@@ -24,6 +24,7 @@ namespace {
 
 double as_double(std::string_view bytes) {
   double number = 0;
+  if (bytes.empty()) return number;  // an empty view's data() may be null, which memcpy forbids
   std::memcpy(&number, bytes.data(), std::min(bytes.size(), sizeof number));
   return number;
 }

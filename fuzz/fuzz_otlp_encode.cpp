@@ -24,6 +24,7 @@ namespace {
 template <class T>
 T leading_bytes_as(std::string_view bytes) {
   T number{};
+  if (bytes.empty()) return number;  // an empty view's data() may be null, which memcpy forbids
   std::memcpy(&number, bytes.data(), std::min(bytes.size(), sizeof number));
   return number;
 }
