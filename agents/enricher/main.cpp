@@ -33,6 +33,7 @@ int main(int argc, char** argv) try {
   kafka.consumer.topics = {input};
   kafka::Consumer consumer(kafka.consumer, producer, telemetry.tracer(), telemetry.metrics(), log);
   telemetry.readiness().add_check("kafka", [&] { return consumer.connected() && producer.connected(); });
+  telemetry.readiness().add_check("not_stopping", [&] { return !shutdown.requested(); });  // not ready while it drains
   runtime::stop_on_fatal_error(shutdown, telemetry, consumer, producer);  // /health 503, orderly stop, exit 70
   runtime::FaultInjector faults(fault_settings);
   faults.register_admin_routes(telemetry.http());

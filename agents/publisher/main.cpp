@@ -42,6 +42,7 @@ int main(int argc, char** argv) try {
   kafka::Producer ingest_producer(runtime::ingest_producer_options(kafka.producer, ingest_options.timeout),
                                   telemetry.tracer(), telemetry.metrics(), log);
   telemetry.readiness().add_check("kafka", [&] { return producer.connected() && ingest_producer.connected(); });
+  telemetry.readiness().add_check("not_stopping", [&] { return !shutdown.requested(); });  // not ready while it drains
   runtime::stop_on_fatal_error(shutdown, telemetry, producer, ingest_producer);  // /health 503, orderly stop, exit 70
   runtime::EventIngest ingest(ingest_producer, ingest_options, processing, log);
 

@@ -30,6 +30,7 @@ int main(int argc, char** argv) try {
   kafka.consumer.topics = {input};
   kafka::Consumer consumer(kafka.consumer, dead_letters, telemetry.tracer(), telemetry.metrics(), log);
   telemetry.readiness().add_check("kafka", [&] { return consumer.connected(); });
+  telemetry.readiness().add_check("not_stopping", [&] { return !shutdown.requested(); });  // not ready while it drains
   runtime::stop_on_fatal_error(shutdown, telemetry, consumer, dead_letters);  // /health 503, orderly stop, exit 70
   auto& event_age = telemetry.metrics().histogram(
       "event_age_seconds", "End-to-end age of an event when recorded: now minus ce_time.",
