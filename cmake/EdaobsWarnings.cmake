@@ -11,6 +11,6 @@ if(EDAOBS_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   # GCC 12's flow analysis under the sanitizers reports false "maybe uninitialized" values inside
   # Boost.Beast's parser (boost::optional members); the sanitizers check real reads at run time.
-  add_compile_options(-Wno-maybe-uninitialized)
+  add_compile_options($<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>)
   add_link_options(-fsanitize=address,undefined)
 endif()

@@ -19,6 +19,9 @@ struct Rate {
 constexpr std::array<Rate, 6> kRates{{{"EUR", 1.0}, {"USD", 0.92}, {"GBP", 1.17},
                                       {"JPY", 0.0062}, {"CHF", 1.04}, {"SEK", 0.087}}};
 
+// 2^63, the first value past INT64_MAX, exactly representable as a double.
+constexpr double kInt64Bound = 9223372036854775808.0;
+
 struct CountryRegion {
   std::string_view country;
   std::string_view region;
@@ -92,7 +95,14 @@ Expected<std::string> enrich(std::string_view data_json, std::string_view enrich
   }
   if (rate == nullptr) return invalid("currency", "no reference rate for " + std::string(code));
 
-  const auto eur_cents = static_cast<std::int64_t>(static_cast<double>(cents) * rate->eur_per_unit + 0.5);
+  // Near 2^63 cents (or above 2^63 / rate for a currency worth more than a euro) the product is
+  // past what int64 holds, and converting such a double is undefined behaviour (in practice a
+  // negative amount): such an event is rejected. Every double below 2^63 converts exactly.
+  const double eur_cents_exact = static_cast<double>(cents) * rate->eur_per_unit + 0.5;
+  if (!(eur_cents_exact < kInt64Bound)) {
+    return invalid("amount_cents", "amount_cents is too large to convert to EUR cents");
+  }
+  const auto eur_cents = static_cast<std::int64_t>(eur_cents_exact);
   data["amount"] = decimal(cents);
   data["amount_eur_cents"] = eur_cents;
   data["tier"] = tier_of(eur_cents);

@@ -57,3 +57,15 @@ TEST(Enrichment, RejectsInvalidDataWithTheFieldInTheReason) {
   EXPECT_EQ("validation:currency", reason(R"({"customer":"c","amount_cents":1,"currency":"XXX"})"));
   EXPECT_EQ("accepted", reason(R"({"customer":"c","amount_cents":0,"currency":"GBP"})"));
 }
+
+// A fuzzing find (fuzz/fuzz_enricher, UBSan float-cast-overflow): the EUR conversion of an amount
+// near 2^63 overflowed int64 (undefined behaviour; a negative amount_eur_cents in practice).
+TEST(Enrichment, RejectsAmountsWhoseEuroConversionWouldOverflow) {
+  EXPECT_EQ("validation:amount_cents",
+            reason(R"({"customer":"c","amount_cents":9223372036854775807,"currency":"EUR"})"));
+  EXPECT_EQ("validation:amount_cents",
+            reason(R"({"customer":"c","amount_cents":8000000000000000000,"currency":"GBP"})"));
+  const json::object big = enriched(R"({"customer":"c","amount_cents":4000000000000000000,"currency":"GBP"})");
+  EXPECT_GT(big.at("amount_eur_cents").as_int64(), 4'000'000'000'000'000'000);
+  EXPECT_EQ("large", big.at("tier").as_string());
+}

@@ -28,6 +28,8 @@ telemetry::Telemetry& Agent::start_telemetry(const CustomizeTelemetry& customize
   telemetry_.emplace(std::move(options));
   log_events_.emplace(kafka_.log_events, telemetry_->metrics());
   telemetry_->log().set_forwarder(telemetry::LogLevel::kWarn, log_events_->forwarder());
+  // Not ready from the moment a stop is requested: while the agent drains, traffic goes elsewhere.
+  telemetry_->readiness().add_check("not_stopping", [this] { return !shutdown_.requested(); });
   return *telemetry_;
 }
 

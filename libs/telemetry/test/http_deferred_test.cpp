@@ -86,7 +86,6 @@ TEST_F(HttpDeferred, AnswerFromAnotherThreadReachesTheClient) {
 
 TEST_F(HttpDeferred, MetricsAndReadyAnswerWhileManyRequestsWait) {
   HttpServerOptions options = local_options();
-  options.io_threads = 1;
   start(options);
   constexpr std::size_t kWaiting = 50;
   std::vector<std::unique_ptr<Client>> posters;

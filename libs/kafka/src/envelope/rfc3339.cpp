@@ -24,6 +24,15 @@ bool expect(std::string_view text, std::size_t pos, char c) noexcept {
   return pos < text.size() && text[pos] == c;
 }
 
+// True when `utc` plus a fraction of a second is a system_clock time point (libstdc++ counts
+// nanoseconds in 64 bits: from 1677-09-21 to 2262-04-11).
+bool fits_system_clock(std::chrono::sys_seconds utc) noexcept {
+  using namespace std::chrono;
+  const auto earliest = ceil<seconds>(system_clock::time_point::min()) + seconds{1};
+  const auto latest = floor<seconds>(system_clock::time_point::max()) - seconds{1};
+  return utc >= earliest && utc <= latest;
+}
+
 }  // namespace
 
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(
@@ -81,9 +90,13 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(
   }
   if (pos != text.size()) return std::nullopt;
 
-  const auto local = sys_days{date} + hours{hour} + minutes{minute} + seconds{second} +
-                     nanoseconds{fraction_ns};
-  return time_point_cast<system_clock::duration>(local - minutes{offset_minutes});
+  // Whole seconds first: years such as 0001 or 9999 fit in seconds but not in the clock's
+  // 64-bit nanoseconds, where adding them up would overflow.
+  const sys_seconds utc = sys_days{date} + hours{hour} + minutes{minute} + seconds{second} -
+                          minutes{offset_minutes};
+  if (!fits_system_clock(utc)) return std::nullopt;
+  return time_point_cast<system_clock::duration>(utc) +
+         duration_cast<system_clock::duration>(nanoseconds{fraction_ns});
 }
 
 std::string format_rfc3339(std::chrono::system_clock::time_point time) {

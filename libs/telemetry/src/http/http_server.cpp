@@ -36,6 +36,12 @@
 
 namespace edaobs::telemetry {
 
+// One io thread. Sessions are C++20 coroutines; with more threads a session suspended on one
+// thread resumes on another, and ThreadSanitizer then reports Asio's per-thread frame cache (on
+// the first thread's stack) read from the second. One thread serves scrapes, probes and the
+// agents' routes with room to spare, since nothing on it blocks (deferred routes wait elsewhere).
+constexpr int kIoThreads = 1;
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -73,7 +79,6 @@ class HttpServer::Impl {
         readiness_(readiness),
         liveness_(liveness != nullptr ? *liveness : always_alive_),
         pending_(options_.max_pending_replies) {
-    options_.io_threads = std::max(1U, options_.io_threads);
   }
 
   ~Impl() { stop(); }
@@ -88,7 +93,7 @@ class HttpServer::Impl {
     // Leftovers of a start() that failed to bind; they refer to the old io_context.
     acceptor_.reset();
     acceptor_strand_.reset();
-    io_ = std::make_unique<asio::io_context>(static_cast<int>(options_.io_threads));
+    io_ = std::make_unique<asio::io_context>(kIoThreads);
     acceptor_strand_.emplace(asio::make_strand(*io_));
     acceptor_.emplace(*acceptor_strand_);
     try {
@@ -111,7 +116,7 @@ class HttpServer::Impl {
       accepting_ = true;
     }
     asio::co_spawn(*acceptor_strand_, accept_loop(), asio::detached);
-    for (unsigned i = 0; i < options_.io_threads; ++i) {
+    for (int i = 0; i < kIoThreads; ++i) {
       threads_.emplace_back([this] { run_io(); });
     }
     running_ = true;

@@ -62,7 +62,7 @@ constexpr std::uint32_t kTraceId = proto_tag(1, kLen);
 constexpr std::uint32_t kSpanId = proto_tag(2, kLen);
 constexpr std::uint32_t kTraceState = proto_tag(3, kLen);
 constexpr std::uint32_t kAttributes = proto_tag(4, kLen);
-constexpr std::uint32_t kDroppedAttributes = proto_tag(5, WireType::kVarint);
+// 5 is dropped_attributes_count, never written: link attributes have no count limit.
 constexpr std::uint32_t kFlags = proto_tag(6, WireType::kFixed32);
 }  // namespace link
 namespace status {

@@ -61,7 +61,8 @@ class Agent {
   [[nodiscard]] int print_usage() const;
 
   // Spans, metrics, JSON logs and the HTTP endpoints (not serving yet), from the OTEL_* and
-  // EDAOBS_* variables; WARN and ERROR lines also go to the observability.logs topic. Once.
+  // EDAOBS_* variables; WARN and ERROR lines also go to the observability.logs topic; /ready
+  // has the check "not_stopping" (false once a stop is requested). Once.
   // `customize` may change the options first (e.g. add an spdlog sink to options.logging.sinks).
   using CustomizeTelemetry = std::function<void(telemetry::TelemetryOptions&)>;
   telemetry::Telemetry& start_telemetry(const CustomizeTelemetry& customize = {});

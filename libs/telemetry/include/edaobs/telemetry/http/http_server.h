@@ -8,8 +8,8 @@
 //   server.add_route("POST", "/events", [&](const HttpRequest& r) { ...; return HttpResponse{202}; });
 //   server.start();
 //
-// Handlers (and readiness checks, and metric collect callbacks) run on the server's io
-// threads: they must be quick and must not block, or they delay every other request. A route
+// Handlers (and readiness checks, and metric collect callbacks) run on the server's one io
+// thread (edaobs-http): they must be quick and must not block, or they delay every other request. A route
 // whose answer has to wait for something (a broker acknowledgement) is a deferred route: its
 // handler hands the waiting to an HttpResponder (http_responder.h) and returns at once.
 #include <chrono>
@@ -31,9 +31,8 @@
 namespace edaobs::telemetry {
 
 struct HttpServerOptions {
-  std::string address = "0.0.0.0";
+  std::string address = "127.0.0.1";  // loopback unless told otherwise
   std::uint16_t port = 8080;  // 0 picks a free port; HttpServer::port() reports it
-  unsigned io_threads = 1;    // 1 or 2 is plenty for scrapes and agent routes
   std::size_t max_body_bytes = 1024 * 1024;              // larger bodies get 413
   std::chrono::milliseconds idle_timeout{30'000};        // keep-alive connection idle limit
   std::chrono::milliseconds shutdown_timeout{2'000};     // stop() waits at most this long
