@@ -29,7 +29,7 @@ TSAN_ENV := TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:ignore_noninstr
 
 help:
 	@echo "make demo        install what is missing, build, start the stack and the agents, send events"
-	@echo "make test        build, then unit tests (ctest -L unit) and end-to-end tests (ctest -L e2e)"
+	@echo "make test        build, then unit and end-to-end tests, then the ASan, ASan e2e, TSan and fuzz-smoke runs"
 	@echo "make deps        install dependencies (Debian packages, Kafka, Jaeger, Collector) into .stack/"
 	@echo "make build       configure and build into $(BUILD_DIR)/ (BUILD_TYPE=$(BUILD_TYPE), SANITIZE=ON for ASan+UBSan)"
 	@echo "make unit | e2e  one test suite"
