@@ -25,7 +25,7 @@ ASAN_ENV := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 
 # librdkafka is not instrumented: TSan reports only what happens in our code.
 TSAN_ENV := TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$(CURDIR)/cmake/tsan.supp
 
-.PHONY: help deps configure build unit e2e test test-asan test-asan-e2e test-tsan fuzz-build fuzz fuzz-smoke demo stack-up stack-down bench load faults trace backup restore new-agent clean
+.PHONY: help deps configure build unit e2e test test-asan test-asan-e2e test-tsan fuzz-build fuzz fuzz-smoke demo stack-up stack-down bench load faults trace backup restore new-agent format clean
 
 help:
 	@echo "make demo        install what is missing, build, start the stack and the agents, send events"
@@ -136,6 +136,10 @@ restore:
 new-agent:
 	@scripts/new-agent.sh "$(NAME)" --from "$(FROM)" $(if $(PORT),--port "$(PORT)") \
 	  $(if $(INPUT),--input "$(INPUT)") $(if $(OUTPUT),--output "$(OUTPUT)")
+
+# Applies .clang-format (clang-format 16) to the project's C++ under libs/ and agents/.
+format:
+	@git ls-files 'libs/*.h' 'libs/*.cpp' 'agents/*.h' 'agents/*.cpp' | xargs clang-format-16 -i --style=file
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR)

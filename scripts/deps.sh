@@ -9,7 +9,7 @@ DEBIAN_PACKAGES=(
   g++ cmake ninja-build pkg-config make
   librdkafka-dev libboost1.81-dev libboost-json1.81-dev libspdlog-dev libfmt-dev
   libgtest-dev libbenchmark-dev
-  clang-16 libclang-rt-16-dev llvm-16
+  clang-16 libclang-rt-16-dev llvm-16 clang-format-16
   kcat prometheus prometheus-alertmanager
   curl jq python3 python3-yaml python3-venv ca-certificates zlib1g-dev
 )

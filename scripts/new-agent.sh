@@ -219,9 +219,9 @@ TEST(AgeSeconds, IsTheTimeFromCreationToNow) {
   EXPECT_DOUBLE_EQ(-2.0, age_seconds(now + std::chrono::seconds(2), now));
 }
 EOF
-  local age='const double age = std::chrono::duration<double>(std::chrono::system_clock::now() - created).count();'
+  local age='std::chrono::duration<double>(std::chrono::system_clock::now() - created).count();'
   grep -qF "$age" "$dst/main.cpp" || die "agents/$FROM/main.cpp: the age computation to move into $DOMAIN.cpp is not there"
-  sed -i "s|${age//./\\.}|const double age = $FROM::age_seconds(created, std::chrono::system_clock::now());|" "$dst/main.cpp"
+  sed -i "s|${age//./\\.}|$FROM::age_seconds(created, std::chrono::system_clock::now());|" "$dst/main.cpp"
   sed -i "s|^#include \"edaobs/runtime/startup.h\"\$|&\n#include \"$TEMPLATE_MAIN_DOMAIN.h\"|" "$dst/main.cpp"
 }
 

@@ -1,10 +1,10 @@
 #include "enrichment.h"
 
-#include <boost/json.hpp>
-
 #include <array>
 #include <cstdint>
 #include <utility>
+
+#include <boost/json.hpp>
 
 namespace edaobs::enricher {
 namespace {
@@ -16,8 +16,8 @@ struct Rate {
   double eur_per_unit;
 };
 // Fixed reference rates: the point is a deterministic enrichment step, not live FX.
-constexpr std::array<Rate, 6> kRates{{{"EUR", 1.0}, {"USD", 0.92}, {"GBP", 1.17},
-                                      {"JPY", 0.0062}, {"CHF", 1.04}, {"SEK", 0.087}}};
+constexpr std::array<Rate, 6> kRates{
+    {{"EUR", 1.0}, {"USD", 0.92}, {"GBP", 1.17}, {"JPY", 0.0062}, {"CHF", 1.04}, {"SEK", 0.087}}};
 
 // 2^63, the first value past INT64_MAX, exactly representable as a double.
 constexpr double kInt64Bound = 9223372036854775808.0;
@@ -26,10 +26,22 @@ struct CountryRegion {
   std::string_view country;
   std::string_view region;
 };
-constexpr std::array<CountryRegion, 16> kRegions{{
-    {"DE", "EU"}, {"FR", "EU"}, {"NL", "EU"}, {"ES", "EU"}, {"IT", "EU"}, {"SE", "EU"},
-    {"PL", "EU"}, {"IE", "EU"}, {"US", "NA"}, {"CA", "NA"}, {"MX", "NA"}, {"JP", "APAC"},
-    {"AU", "APAC"}, {"SG", "APAC"}, {"IN", "APAC"}, {"CN", "APAC"}}};
+constexpr std::array<CountryRegion, 16> kRegions{{{"DE", "EU"},
+                                                  {"FR", "EU"},
+                                                  {"NL", "EU"},
+                                                  {"ES", "EU"},
+                                                  {"IT", "EU"},
+                                                  {"SE", "EU"},
+                                                  {"PL", "EU"},
+                                                  {"IE", "EU"},
+                                                  {"US", "NA"},
+                                                  {"CA", "NA"},
+                                                  {"MX", "NA"},
+                                                  {"JP", "APAC"},
+                                                  {"AU", "APAC"},
+                                                  {"SG", "APAC"},
+                                                  {"IN", "APAC"},
+                                                  {"CN", "APAC"}}};
 
 Unexpected<Failure> invalid(std::string_view field, std::string detail) {
   return unexpected("validation:" + std::string(field), std::move(detail));

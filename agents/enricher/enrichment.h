@@ -18,6 +18,7 @@ namespace edaobs::enricher {
 
 // The enriched data (JSON text), or a Failure whose reason names the field
 // ("validation:amount_cents": the DLQ reason and metric label) and whose detail says why.
-[[nodiscard]] Expected<std::string> enrich(std::string_view data_json, std::string_view enriched_by);
+[[nodiscard]] Expected<std::string> enrich(std::string_view data_json,
+                                           std::string_view enriched_by);
 
 }  // namespace edaobs::enricher

@@ -5,18 +5,22 @@
 #include "edaobs/runtime/agent.h"
 #include "edaobs/runtime/fault_injection.h"
 #include "edaobs/runtime/startup.h"
+
 #include "enrichment.h"
 
 using namespace edaobs;
 constexpr runtime::AgentIdentity kAgent{"enricher", "1.0.0", 8081};
 
 int main(int argc, char** argv) try {
-  runtime::Agent agent(kAgent, argc, argv);  // first: blocks the stop signals before any thread starts
+  // First: blocks the stop signals before any thread starts.
+  runtime::Agent agent(kAgent, argc, argv);
 
   // --- configuration -----------------------------------------------------------------------
   runtime::Settings& settings = agent.settings();
-  const std::string input = settings.text("input-topic", "EDAOBS_INPUT_TOPIC", "events.raw", "topic to consume");
-  const std::string output = settings.text("output-topic", "EDAOBS_OUTPUT_TOPIC", "events.enriched", "topic to republish to");
+  const std::string input =
+      settings.text("input-topic", "EDAOBS_INPUT_TOPIC", "events.raw", "topic to consume");
+  const std::string output = settings.text("output-topic", "EDAOBS_OUTPUT_TOPIC", "events.enriched",
+                                           "topic to republish to");
   const runtime::FaultSettings fault_settings = runtime::read_fault_settings(settings);
   if (agent.settings_done()) return agent.print_usage();
 
@@ -25,7 +29,8 @@ int main(int argc, char** argv) try {
   auto& log = telemetry.log();
   kafka::Producer producer(agent.kafka().producer, telemetry.tracer(), telemetry.metrics(), log);
   agent.kafka().consumer.topics = {input};
-  kafka::Consumer consumer(agent.kafka().consumer, producer, telemetry.tracer(), telemetry.metrics(), log);
+  kafka::Consumer consumer(agent.kafka().consumer, producer, telemetry.tracer(),
+                           telemetry.metrics(), log);
   agent.watch(consumer, producer);  // readiness; a fatal error stops the agent with exit 70
   runtime::FaultInjector faults(fault_settings);
   faults.register_admin_routes(telemetry.http());
@@ -37,12 +42,15 @@ int main(int argc, char** argv) try {
   auto enrich = [&](const kafka::ConsumedEvent& in) {
     const auto started = std::chrono::steady_clock::now();
     faults.add_latency();
-    if (faults.should_fail()) return kafka::Outcome::reject("injected", "fault injection: error rate");
+    if (faults.should_fail())
+      return kafka::Outcome::reject("injected", "fault injection: error rate");
     auto data = enricher::enrich(in.event.data, enriched_by);
     if (!data) return kafka::Outcome::reject(data.error());
     kafka::Event enriched = in.event;
     enriched.data = faults.should_poison() ? "{poison" : std::move(data).value();
-    log.info("event enriched", {{"event_id", enriched.id}, {"event_type", enriched.type}, {"duration_ms", std::chrono::steady_clock::now() - started}});
+    log.info("event enriched", {{"event_id", enriched.id},
+                                {"event_type", enriched.type},
+                                {"duration_ms", std::chrono::steady_clock::now() - started}});
     return kafka::Outcome::forward(output, std::move(enriched));
   };
 

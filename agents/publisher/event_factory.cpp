@@ -1,11 +1,11 @@
 #include "event_factory.h"
 
+#include <array>
+#include <chrono>
+
 #include <boost/json.hpp>
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
-
-#include <array>
-#include <chrono>
 
 #include "edaobs/kafka/envelope/rfc3339.h"
 
@@ -58,13 +58,15 @@ Expected<kafka::Event> EventFactory::from_request(std::string_view body) const {
     return unexpected("bad_request", "\"type\" must be a non-empty string");
   }
   const auto* data = request.if_contains("data");
-  if (data == nullptr || !data->is_object()) return unexpected("bad_request", "\"data\" must be a JSON object");
+  if (data == nullptr || !data->is_object())
+    return unexpected("bad_request", "\"data\" must be a JSON object");
   std::string subject;
   if (const auto* s = request.if_contains("subject")) {
     if (!s->is_string()) return unexpected("bad_request", "\"subject\" must be a string");
     subject = s->get_string();
   }
-  return stamped(std::string(type->get_string()), std::move(subject), boost::json::serialize(*data));
+  return stamped(std::string(type->get_string()), std::move(subject),
+                 boost::json::serialize(*data));
 }
 
 }  // namespace edaobs::publisher

@@ -10,19 +10,23 @@ using namespace edaobs;
 constexpr runtime::AgentIdentity kAgent{"recorder", "1.0.0", 8082};
 
 int main(int argc, char** argv) try {
-  runtime::Agent agent(kAgent, argc, argv);  // first: blocks the stop signals before any thread starts
+  // First: blocks the stop signals before any thread starts.
+  runtime::Agent agent(kAgent, argc, argv);
 
   // --- configuration -----------------------------------------------------------------------
   runtime::Settings& settings = agent.settings();
-  const std::string input = settings.text("input-topic", "EDAOBS_INPUT_TOPIC", "events.enriched", "topic to consume");
+  const std::string input =
+      settings.text("input-topic", "EDAOBS_INPUT_TOPIC", "events.enriched", "topic to consume");
   if (agent.settings_done()) return agent.print_usage();
 
   // --- wiring ------------------------------------------------------------------------------
   telemetry::Telemetry& telemetry = agent.start_telemetry();
   auto& log = telemetry.log();
-  kafka::Producer dead_letters(agent.kafka().producer, telemetry.tracer(), telemetry.metrics(), log);
+  kafka::Producer dead_letters(agent.kafka().producer, telemetry.tracer(), telemetry.metrics(),
+                               log);
   agent.kafka().consumer.topics = {input};
-  kafka::Consumer consumer(agent.kafka().consumer, dead_letters, telemetry.tracer(), telemetry.metrics(), log);
+  kafka::Consumer consumer(agent.kafka().consumer, dead_letters, telemetry.tracer(),
+                           telemetry.metrics(), log);
   agent.watch(consumer, dead_letters);  // readiness; a fatal error stops the agent with exit 70
   auto& event_age = telemetry.metrics().histogram(
       "event_age_seconds", "End-to-end age of an event when recorded: now minus ce_time.",
@@ -31,11 +35,14 @@ int main(int argc, char** argv) try {
   // --- the domain step ---------------------------------------------------------------------
   auto record = [&](const kafka::ConsumedEvent& in) {
     // decode() already checked ce_time, so it parses.
-    const auto created = kafka::parse_rfc3339(in.event.time).value_or(std::chrono::system_clock::now());
-    const double age = std::chrono::duration<double>(std::chrono::system_clock::now() - created).count();
+    const auto created =
+        kafka::parse_rfc3339(in.event.time).value_or(std::chrono::system_clock::now());
+    const double age =
+        std::chrono::duration<double>(std::chrono::system_clock::now() - created).count();
     event_age.with({in.event.type}).observe(age);
     in.span.set_attribute("event.age_ms", age * 1000.0);
-    log.info("event recorded", {{"event_id", in.event.id}, {"event_type", in.event.type}, {"age_ms", age * 1000.0}});
+    log.info("event recorded",
+             {{"event_id", in.event.id}, {"event_type", in.event.type}, {"age_ms", age * 1000.0}});
     return kafka::Outcome::done();
   };
 

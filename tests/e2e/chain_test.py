@@ -47,12 +47,21 @@ class ChainTest(unittest.TestCase):
         self.assertEqual(N, self.chain.metric_sum("enricher", "events_published_total", destination=self.chain.enriched))
 
         # The recorder logged every event with its trace id; the other agents logged the same ids.
-        recorded = {l["event_id"]: l["trace_id"] for l in self.chain.log_lines("recorder") if l["msg"] == "event recorded"}
+        # Lines are written by each agent's log worker, a moment after the metrics count the event.
+        def recorded_lines():
+            return {l["event_id"]: l["trace_id"] for l in self.chain.log_lines("recorder") if l["msg"] == "event recorded"}
+        e2e.wait_for("every event's 'event recorded' line", lambda: set(recorded_lines()) >= set(ids), timeout=30)
+        recorded = recorded_lines()
         self.assertEqual(set(ids), set(recorded))
         for agent in ("publisher", "enricher"):
-            traces = {l.get("trace_id") for l in self.chain.log_lines(agent)}
-            missing = [t for t in recorded.values() if t not in traces]
-            self.assertEqual([], missing, f"trace ids missing from the {agent} log")
+            def missing(agent=agent):
+                traces = {l.get("trace_id") for l in self.chain.log_lines(agent)}
+                return [t for t in recorded.values() if t not in traces]
+            try:
+                e2e.wait_for(f"every trace id in the {agent} log", lambda: not missing(), timeout=30)
+            except AssertionError:
+                pass  # the assertion below names what is missing
+            self.assertEqual([], missing(), f"trace ids missing from the {agent} log")
 
         for event_id, trace_id in recorded.items():
             trace = e2e.wait_for(f"complete trace {trace_id}",

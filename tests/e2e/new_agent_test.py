@@ -175,7 +175,9 @@ class NewAgentTest(unittest.TestCase):
                      lambda: self.chain.metric_sum("recorder", "events_processed_total", success="true") >= 1, timeout=90)
         self.assertEqual(1, self.chain.metric_sum(NAME, "events_processed_total", success="true"))
         self.assertEqual(1, self.chain.metric_sum(NAME, "events_published_total", destination=self.chain.audited))
-        recorded = [l for l in self.chain.log_lines("recorder") if l["msg"] == "event recorded"]
+        # The line is written by the recorder's log worker, a moment after the metric counts it.
+        recorded = e2e.wait_for("the recorder's 'event recorded' line", lambda: [
+            l for l in self.chain.log_lines("recorder") if l["msg"] == "event recorded"], timeout=30)
         self.assertEqual([answer["id"]], [l["event_id"] for l in recorded])
         trace = e2e.wait_for("the trace with six spans", lambda: self._trace_of(recorded[0]["trace_id"], 6), timeout=60)
         self._assert_four_agent_trace(trace)

@@ -23,7 +23,8 @@ std::string reason(std::string_view data) {
 }  // namespace
 
 TEST(Enrichment, AddsAmountConversionTierRegionAndKeepsTheInput) {
-  auto out = enriched(R"({"customer":"c-1","amount_cents":12345,"currency":"USD","country":"US","note":"x"})");
+  auto out = enriched(
+      R"({"customer":"c-1","amount_cents":12345,"currency":"USD","country":"US","note":"x"})");
   EXPECT_EQ("123.45", out.at("amount").as_string());
   EXPECT_EQ(11357, out.at("amount_eur_cents").as_int64());  // 12345 * 0.92 rounded
   EXPECT_EQ("medium", out.at("tier").as_string());
@@ -34,15 +35,28 @@ TEST(Enrichment, AddsAmountConversionTierRegionAndKeepsTheInput) {
 }
 
 TEST(Enrichment, TierBoundariesAreInEuroCents) {
-  EXPECT_EQ("small", enriched(R"({"customer":"c","amount_cents":9999,"currency":"EUR"})").at("tier").as_string());
-  EXPECT_EQ("medium", enriched(R"({"customer":"c","amount_cents":10000,"currency":"EUR"})").at("tier").as_string());
-  EXPECT_EQ("large", enriched(R"({"customer":"c","amount_cents":1000000,"currency":"EUR"})").at("tier").as_string());
-  EXPECT_EQ("0.05", enriched(R"({"customer":"c","amount_cents":5,"currency":"EUR"})").at("amount").as_string());
+  EXPECT_EQ(
+      "small",
+      enriched(R"({"customer":"c","amount_cents":9999,"currency":"EUR"})").at("tier").as_string());
+  EXPECT_EQ(
+      "medium",
+      enriched(R"({"customer":"c","amount_cents":10000,"currency":"EUR"})").at("tier").as_string());
+  EXPECT_EQ("large", enriched(R"({"customer":"c","amount_cents":1000000,"currency":"EUR"})")
+                         .at("tier")
+                         .as_string());
+  EXPECT_EQ(
+      "0.05",
+      enriched(R"({"customer":"c","amount_cents":5,"currency":"EUR"})").at("amount").as_string());
 }
 
 TEST(Enrichment, RegionFallsBackForUnknownAndMissingCountry) {
-  EXPECT_EQ("OTHER", enriched(R"({"customer":"c","amount_cents":1,"currency":"EUR","country":"BR"})").at("region").as_string());
-  EXPECT_EQ("UNKNOWN", enriched(R"({"customer":"c","amount_cents":1,"currency":"EUR"})").at("region").as_string());
+  EXPECT_EQ("OTHER",
+            enriched(R"({"customer":"c","amount_cents":1,"currency":"EUR","country":"BR"})")
+                .at("region")
+                .as_string());
+  EXPECT_EQ(
+      "UNKNOWN",
+      enriched(R"({"customer":"c","amount_cents":1,"currency":"EUR"})").at("region").as_string());
 }
 
 TEST(Enrichment, RejectsInvalidDataWithTheFieldInTheReason) {
@@ -50,9 +64,12 @@ TEST(Enrichment, RejectsInvalidDataWithTheFieldInTheReason) {
   EXPECT_EQ("validation:data", reason("{not json"));
   EXPECT_EQ("validation:customer", reason(R"({"amount_cents":1,"currency":"EUR"})"));
   EXPECT_EQ("validation:customer", reason(R"({"customer":"","amount_cents":1,"currency":"EUR"})"));
-  EXPECT_EQ("validation:amount_cents", reason(R"({"customer":"c","amount_cents":-1,"currency":"EUR"})"));
-  EXPECT_EQ("validation:amount_cents", reason(R"({"customer":"c","amount_cents":1.5,"currency":"EUR"})"));
-  EXPECT_EQ("validation:amount_cents", reason(R"({"customer":"c","amount_cents":"10","currency":"EUR"})"));
+  EXPECT_EQ("validation:amount_cents",
+            reason(R"({"customer":"c","amount_cents":-1,"currency":"EUR"})"));
+  EXPECT_EQ("validation:amount_cents",
+            reason(R"({"customer":"c","amount_cents":1.5,"currency":"EUR"})"));
+  EXPECT_EQ("validation:amount_cents",
+            reason(R"({"customer":"c","amount_cents":"10","currency":"EUR"})"));
   EXPECT_EQ("validation:currency", reason(R"({"customer":"c","amount_cents":1,"currency":"eur"})"));
   EXPECT_EQ("validation:currency", reason(R"({"customer":"c","amount_cents":1,"currency":"XXX"})"));
   EXPECT_EQ("accepted", reason(R"({"customer":"c","amount_cents":0,"currency":"GBP"})"));
@@ -65,7 +82,8 @@ TEST(Enrichment, RejectsAmountsWhoseEuroConversionWouldOverflow) {
             reason(R"({"customer":"c","amount_cents":9223372036854775807,"currency":"EUR"})"));
   EXPECT_EQ("validation:amount_cents",
             reason(R"({"customer":"c","amount_cents":8000000000000000000,"currency":"GBP"})"));
-  const json::object big = enriched(R"({"customer":"c","amount_cents":4000000000000000000,"currency":"GBP"})");
+  const json::object big =
+      enriched(R"({"customer":"c","amount_cents":4000000000000000000,"currency":"GBP"})");
   EXPECT_GT(big.at("amount_eur_cents").as_int64(), 4'000'000'000'000'000'000);
   EXPECT_EQ("large", big.at("tier").as_string());
 }

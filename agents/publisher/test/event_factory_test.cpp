@@ -24,7 +24,8 @@ TEST(EventFactory, SyntheticEventsAreValidEnvelopesThatVary) {
 
 TEST(EventFactory, PostedEventKeepsTypeSubjectAndData) {
   EventFactory factory("/edaobs/publisher");
-  auto result = factory.from_request(R"({"type":"order.created","subject":"o-9","data":{"customer":"c"}})");
+  auto result =
+      factory.from_request(R"({"type":"order.created","subject":"o-9","data":{"customer":"c"}})");
   ASSERT_TRUE(result.has_value()) << result.error().detail;
   const Event& event = *result;
   EXPECT_EQ("order.created", event.type);

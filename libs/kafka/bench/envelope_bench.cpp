@@ -1,8 +1,8 @@
 // The per-record costs the kafka library adds on top of librdkafka: envelope encode, strict
 // decode (headers + RFC 3339 + JSON validation) and trace-context injection into headers.
-#include <benchmark/benchmark.h>
-
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #include "edaobs/kafka/envelope/event.h"
 #include "edaobs/kafka/envelope/header_carrier.h"
@@ -61,7 +61,8 @@ void BM_ExtractFromHeaderViews(benchmark::State& state) {
   headers.push_back({"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"});
   std::vector<HeaderView> views;
   for (const auto& header : headers) views.push_back({header.key, header.value});
-  for (auto _ : state) benchmark::DoNotOptimize(edaobs::telemetry::extract(HeaderViewCarrier(views)));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(edaobs::telemetry::extract(HeaderViewCarrier(views)));
 }
 BENCHMARK(BM_ExtractFromHeaderViews);
 

@@ -1,10 +1,10 @@
 // A handler that drops a record's Completion without done() (a bug in a deferred handler) must
 // not freeze its partition: the partition is consumed again from the dropped record, and a
 // record dropped on every attempt is dead-lettered as "completion_abandoned" (mock cluster).
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "kafka_test_support.h"
 
@@ -24,15 +24,18 @@ class AbandonedCompletionTest : public ::testing::Test {
   }
   // Polls until every input offset is committed; `seen` gets each offset handed to the handler.
   void consume_all(Consumer& reader, const EventHandler& handler) {
-    ASSERT_TRUE(poll_until(reader, handler, [&] {
-      return reader.committed_offset("in", 0, 2s) == kEvents;
-    }, 60s)) << "the partition's offset reached the end";
+    ASSERT_TRUE(poll_until(
+        reader, handler, [&] { return reader.committed_offset("in", 0, 2s) == kEvents; }, 60s))
+        << "the partition's offset reached the end";
   }
-  [[nodiscard]] long times_seen(std::int64_t offset) const { return std::count(seen.begin(), seen.end(), offset); }
+  [[nodiscard]] long times_seen(std::int64_t offset) const {
+    return std::count(seen.begin(), seen.end(), offset);
+  }
 
   MockCluster cluster;
   TestTelemetry telemetry;
-  Producer producer{producer_options(cluster), telemetry.tracer, telemetry.registry, telemetry.logger};
+  Producer producer{producer_options(cluster), telemetry.tracer, telemetry.registry,
+                    telemetry.logger};
   Consumer consumer{consumer_options(cluster, "abandon", {"in"}), producer, telemetry.tracer,
                     telemetry.registry, telemetry.logger};
   std::vector<std::int64_t> seen;
@@ -50,10 +53,12 @@ TEST_F(AbandonedCompletionTest, ThePartitionIsConsumedAgainFromTheDroppedRecord)
   };
   consume_all(consumer, handler);
   EXPECT_EQ(times_seen(kDropped), 2) << "handled again after the drop";
-  for (std::int64_t offset = 0; offset < kEvents; ++offset) EXPECT_GE(times_seen(offset), 1) << offset;
+  for (std::int64_t offset = 0; offset < kEvents; ++offset)
+    EXPECT_GE(times_seen(offset), 1) << offset;
   const auto first_drop = std::find(seen.begin(), seen.end(), kDropped);
   ASSERT_NE(first_drop + 1, seen.end());
-  EXPECT_EQ(*(first_drop + 1), kDropped) << "nothing fetched before the seek is handed out after it";
+  EXPECT_EQ(*(first_drop + 1), kDropped)
+      << "nothing fetched before the seek is handed out after it";
   EXPECT_EQ(telemetry.metric(R"(kafka_consumer_redeliveries_total{topic="in"})"), 1.0);
   EXPECT_EQ(high_watermark(cluster, "in.dlq", 0), 0);
 }

@@ -1,10 +1,10 @@
 // A broker goes down and comes back in the middle of a stream: the idempotent producer loses
 // nothing and duplicates nothing, readiness and the connection-error counter follow the outage.
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <map>
 #include <mutex>
+
+#include <gtest/gtest.h>
 
 #include "kafka_test_support.h"
 
@@ -14,7 +14,8 @@ namespace {
 constexpr int kRecords = 300;
 
 // Reads the topic back: kRecords records in the log, each once, in order per partition.
-void expect_each_record_once_in_order(MockCluster& cluster, Producer& producer, TestTelemetry& telemetry) {
+void expect_each_record_once_in_order(MockCluster& cluster, Producer& producer,
+                                      TestTelemetry& telemetry) {
   Consumer consumer(consumer_options(cluster, "payments-reader", {"payments"}), producer,
                     telemetry.tracer, telemetry.registry, telemetry.logger);
   std::map<std::string, int> seen;
@@ -47,7 +48,8 @@ TEST(BrokerOutage, StreamSurvivesBrokerDownAndUpExactlyOnce) {
   MockCluster cluster(1);
   cluster.create_topic("payments", 2);
   TestTelemetry telemetry;
-  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry, telemetry.logger);
+  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry,
+                    telemetry.logger);
 
   std::atomic<int> delivered_ok{0};
   std::atomic<int> delivered_failed{0};
@@ -72,7 +74,8 @@ TEST(BrokerOutage, StreamSurvivesBrokerDownAndUpExactlyOnce) {
     }
     ASSERT_TRUE(producer.send("payments", make_event(i), on_delivery)) << i;
   }
-  ASSERT_TRUE(wait_until([&] { return delivered_ok.load() + delivered_failed.load() == kRecords; }, 60s));
+  ASSERT_TRUE(
+      wait_until([&] { return delivered_ok.load() + delivered_failed.load() == kRecords; }, 60s));
   EXPECT_EQ(delivered_failed.load(), 0);
   EXPECT_TRUE(wait_until([&] { return producer.connected(); }));
   EXPECT_GT(connection_errors(), 0);

@@ -25,7 +25,8 @@ EncodedRecord produce_poison_mix(Producer& producer) {
 }
 
 // Consumes the four records until every offset is committed; returns the ids the handler saw.
-std::vector<std::string> consume_poison_mix(MockCluster& cluster, Producer& producer, TestTelemetry& telemetry) {
+std::vector<std::string> consume_poison_mix(MockCluster& cluster, Producer& producer,
+                                            TestTelemetry& telemetry) {
   std::vector<std::string> handled;
   Consumer consumer(consumer_options(cluster, "orders-group", {"orders"}), producer,
                     telemetry.tracer, telemetry.registry, telemetry.logger);
@@ -34,17 +35,18 @@ std::vector<std::string> consume_poison_mix(MockCluster& cluster, Producer& prod
     handled.push_back(record.event.id);
     return Outcome::done();
   };
-  EXPECT_TRUE(wait_until([&] {
-    const PollResult result = consumer.poll(50ms, handler);
-    if (result != PollResult::kIdle) results.push_back(result);
-    return results.size() == 4;
-  }, 30s));
+  EXPECT_TRUE(wait_until(
+      [&] {
+        const PollResult result = consumer.poll(50ms, handler);
+        if (result != PollResult::kIdle) results.push_back(result);
+        return results.size() == 4;
+      },
+      30s));
   EXPECT_EQ(results, (std::vector<PollResult>{PollResult::kHandled, PollResult::kDeadLettered,
                                               PollResult::kDeadLettered, PollResult::kHandled}));
   // Every offset, the dead-lettered ones included, is committed once the DLQ has them.
-  EXPECT_TRUE(poll_until(consumer, handler, [&] {
-    return consumer.committed_offset("orders", 0, 2s) == 4;
-  }));
+  EXPECT_TRUE(poll_until(consumer, handler,
+                         [&] { return consumer.committed_offset("orders", 0, 2s) == 4; }));
   return handled;
 }
 
@@ -67,9 +69,11 @@ TEST(DeadLetter, PoisonRecordsGoToTheDlqAndProcessingContinues) {
   cluster.create_topic("orders");
   cluster.create_topic("orders.dlq");
   TestTelemetry telemetry;
-  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry, telemetry.logger);
+  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry,
+                    telemetry.logger);
   const EncodedRecord bad_json = produce_poison_mix(producer);
-  EXPECT_EQ(consume_poison_mix(cluster, producer, telemetry), (std::vector<std::string>{"evt-0", "evt-3"}));
+  EXPECT_EQ(consume_poison_mix(cluster, producer, telemetry),
+            (std::vector<std::string>{"evt-0", "evt-3"}));
 
   auto letters = read_raw(cluster, "orders.dlq", 2);
   ASSERT_EQ(letters.size(), 2U);
@@ -91,8 +95,14 @@ TEST(DeadLetter, PoisonRecordsGoToTheDlqAndProcessingContinues) {
   EXPECT_EQ(second.header("dlq_original_offset"), "2");
   EXPECT_EQ(second.header("ce_type"), "order.cancelled");
 
-  EXPECT_EQ(telemetry.metric(R"(event_errors_total{event_type="order.created",source="tests/kafka",error="bad_json"})"), 1);
-  EXPECT_EQ(telemetry.metric(R"(event_errors_total{event_type="order.cancelled",source="tests/kafka",error="missing_header"})"), 1);
+  EXPECT_EQ(
+      telemetry.metric(
+          R"(event_errors_total{event_type="order.created",source="tests/kafka",error="bad_json"})"),
+      1);
+  EXPECT_EQ(
+      telemetry.metric(
+          R"(event_errors_total{event_type="order.cancelled",source="tests/kafka",error="missing_header"})"),
+      1);
   expect_poison_spans(telemetry);
 }
 

@@ -1,9 +1,9 @@
 // The CloudEvents binary-mode envelope: encoding, round trips and every decode failure reason.
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "edaobs/kafka/envelope/event.h"
 
@@ -30,7 +30,8 @@ struct OwnedRecord {
   std::vector<HeaderView> views;
 
   explicit OwnedRecord(EncodedRecord record)
-      : key(std::move(record.key)), value(std::move(record.value)),
+      : key(std::move(record.key)),
+        value(std::move(record.value)),
         headers(std::move(record.headers)) {
     refresh();
   }

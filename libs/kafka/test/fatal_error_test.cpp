@@ -3,13 +3,14 @@
 // librdkafka's own tests do).
 #include "edaobs/kafka/client/fatal_error.h"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <mutex>
 
+#include <gtest/gtest.h>
+
 #include "edaobs/kafka/client/consumer.h"
 #include "edaobs/kafka/client/producer.h"
+
 #include "kafka_test_support.h"
 
 namespace edaobs::kafka {
@@ -49,13 +50,15 @@ TEST(FatalError, AProducerReportsItOnceAndRefusesEveryLaterSend) {
   testing::raise_fatal_error(producer, "sequence broken");
   ASSERT_TRUE(test::wait_until([&] { return seen.count() == 1; })) << "the handler ran";
   ASSERT_TRUE(producer.fatal_error());
-  EXPECT_NE(producer.fatal_error()->find("sequence broken"), std::string::npos) << *producer.fatal_error();
+  EXPECT_NE(producer.fatal_error()->find("sequence broken"), std::string::npos)
+      << *producer.fatal_error();
   EXPECT_EQ(seen.last_reason, *producer.fatal_error());
   EXPECT_FALSE(producer.connected()) << "not ready once fatal";
   EXPECT_FALSE(producer.send_for_report("events", test::make_event(2)).get().ok)
       << "a fatal producer accepts nothing more";
-  EXPECT_TRUE(test::wait_until([&] { return t.log->text().find("kafka client fatal error") != std::string::npos; }))
-      << "logged";
+  EXPECT_TRUE(test::wait_until([&] {
+    return t.log->text().find("kafka client fatal error") != std::string::npos;
+  })) << "logged";
 
   FatalErrorsSeen late;
   producer.on_fatal_error(late.handler());

@@ -1,10 +1,10 @@
 // Trace context through Kafka headers: each carrier with the W3C propagator.
-#include <gtest/gtest.h>
-#include <librdkafka/rdkafkacpp.h>
+#include "edaobs/kafka/envelope/header_carrier.h"
 
 #include <memory>
 
-#include "edaobs/kafka/envelope/header_carrier.h"
+#include <gtest/gtest.h>
+#include <librdkafka/rdkafkacpp.h>
 
 namespace edaobs::kafka {
 namespace {
@@ -35,8 +35,7 @@ TEST(HeaderListCarrier, InjectThenExtract) {
   HeaderList headers{{"ce_id", "1"}};
   HeaderListCarrier carrier(headers);
   telemetry::inject(sample_context(), carrier);
-  EXPECT_EQ(carrier.get("traceparent"),
-            "00-0102030405060708090a0b0c0d0e0f10-a0a1a2a3a4a5a6a7-01");
+  EXPECT_EQ(carrier.get("traceparent"), "00-0102030405060708090a0b0c0d0e0f10-a0a1a2a3a4a5a6a7-01");
   EXPECT_EQ(carrier.get("tracestate"), "vendor=abc");
   expect_same_context(telemetry::extract(carrier));
 }

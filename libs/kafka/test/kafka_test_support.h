@@ -1,11 +1,6 @@
 #pragma once
 // Shared pieces of the kafka tests: a librdkafka mock cluster (RAII), a tracer that keeps its
 // spans, a registry and logger, and waiting on conditions with deadlines (never fixed sleeps).
-#include <gtest/gtest.h>
-#include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
-#include <librdkafka/rdkafkacpp.h>
-
 #include <array>
 #include <chrono>
 #include <condition_variable>
@@ -21,14 +16,19 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+#include <librdkafka/rdkafkacpp.h>
+
 #include "edaobs/kafka/client/consumer.h"
 #include "edaobs/kafka/client/producer.h"
 #include "edaobs/kafka/envelope/event.h"
 #include "edaobs/kafka/envelope/rfc3339.h"
 #include "edaobs/telemetry/logs/logger.h"
-#include "edaobs/telemetry/testing/memory_log_writer.h"
 #include "edaobs/telemetry/metrics/registry.h"
 #include "edaobs/telemetry/sdk/trace/span_processor.h"
+#include "edaobs/telemetry/testing/memory_log_writer.h"
 #include "edaobs/telemetry/trace/tracer.h"
 
 namespace edaobs::kafka::test {
@@ -77,7 +77,9 @@ class MockCluster {
     void operator()(rd_kafka_t* handle) const { rd_kafka_destroy(handle); }
   };
   struct ClusterDeleter {
-    void operator()(rd_kafka_mock_cluster_t* cluster) const { rd_kafka_mock_cluster_destroy(cluster); }
+    void operator()(rd_kafka_mock_cluster_t* cluster) const {
+      rd_kafka_mock_cluster_destroy(cluster);
+    }
   };
   std::unique_ptr<rd_kafka_t, HandleDeleter> handle_;
   std::unique_ptr<rd_kafka_mock_cluster_t, ClusterDeleter> cluster_;  // destroyed first
@@ -128,7 +130,8 @@ inline std::optional<std::int64_t> int_attribute(const telemetry::SpanData& span
 struct TestTelemetry {
   TestTelemetry() : tracer(telemetry::SamplerOptions{}, &spans), logger(logger_options(log)) {}
 
-  // The value of one exposed sample, e.g. R"(events_published_total{event_type="a",destination="t"})".
+  // The value of one exposed sample, e.g.
+  // R"(events_published_total{event_type="a",destination="t"})".
   [[nodiscard]] std::optional<double> metric(std::string_view series) const {
     std::istringstream text(registry.render());
     for (std::string line; std::getline(text, line);) {
@@ -147,7 +150,8 @@ struct TestTelemetry {
   telemetry::Logger logger;
 
  private:
-  static telemetry::LoggerOptions logger_options(std::shared_ptr<telemetry::MemoryLogWriter> writer) {
+  static telemetry::LoggerOptions logger_options(
+      std::shared_ptr<telemetry::MemoryLogWriter> writer) {
     telemetry::LoggerOptions options;
     options.service = "kafka-test";
     options.writer = std::move(writer);
@@ -174,8 +178,10 @@ inline ConsumerOptions consumer_options(const MockCluster& cluster, std::string 
   options.statistics_interval = 100ms;
   options.commit_interval = 100ms;
   options.drain_timeout = 10s;
-  options.properties = {{"reconnect.backoff.ms", "50"}, {"reconnect.backoff.max.ms", "200"},
-                        {"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "500"}};
+  options.properties = {{"reconnect.backoff.ms", "50"},
+                        {"reconnect.backoff.max.ms", "200"},
+                        {"session.timeout.ms", "6000"},
+                        {"heartbeat.interval.ms", "500"}};
   return options;
 }
 
@@ -226,7 +232,8 @@ inline std::vector<RawRecord> read_raw(const MockCluster& cluster, const std::st
   conf->set("bootstrap.servers", cluster.bootstraps(), error);
   conf->set("group.id", "raw-reader", error);
   conf->set("enable.auto.commit", "false", error);
-  const std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), error));
+  const std::unique_ptr<RdKafka::KafkaConsumer> reader(
+      RdKafka::KafkaConsumer::create(conf.get(), error));
   std::vector<std::unique_ptr<RdKafka::TopicPartition>> owned;
   owned.emplace_back(RdKafka::TopicPartition::create(topic, 0, RdKafka::Topic::OFFSET_BEGINNING));
   std::vector<RdKafka::TopicPartition*> partitions{owned.back().get()};
@@ -241,7 +248,8 @@ inline std::vector<RawRecord> read_raw(const MockCluster& cluster, const std::st
     record.value.assign(static_cast<const char*>(message->payload()), message->len());
     if (RdKafka::Headers* headers = message->headers()) {
       for (const auto& header : headers->get_all()) {
-        record.headers.emplace_back(header.key(), std::string(header.value_string(), header.value_size()));
+        record.headers.emplace_back(header.key(),
+                                    std::string(header.value_string(), header.value_size()));
       }
     }
     records.push_back(std::move(record));
@@ -259,7 +267,8 @@ inline std::int64_t high_watermark(const MockCluster& cluster, const std::string
   const std::unique_ptr<RdKafka::Producer> client(RdKafka::Producer::create(conf.get(), error));
   std::int64_t low = -1;
   std::int64_t high = -1;
-  if (client->query_watermark_offsets(topic, partition, &low, &high, 5000) != RdKafka::ERR_NO_ERROR) {
+  if (client->query_watermark_offsets(topic, partition, &low, &high, 5000) !=
+      RdKafka::ERR_NO_ERROR) {
     return -1;
   }
   return high;

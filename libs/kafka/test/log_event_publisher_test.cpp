@@ -1,18 +1,18 @@
 // WARN/ERROR log lines as events on observability.logs: published through the Logger's
 // forwarder, and falling back to the local log, counted and without blocking, when the broker
 // cannot take them.
-#include <gtest/gtest.h>
-#include <unistd.h>
+#include "edaobs/kafka/logs/log_event_publisher.h"
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <mutex>
+#include <unistd.h>
 
 #include <boost/json/parse.hpp>
-#include <mutex>
+#include <gtest/gtest.h>
 
-#include "edaobs/kafka/logs/log_event_publisher.h"
 #include "kafka_test_support.h"
 
 namespace edaobs::kafka::test {
@@ -83,7 +83,8 @@ TEST(LogEventPublisher, UnreachableBrokerFallsBackToTheLocalLogAfterTheBound) {
   options.fallback = fallback.sink();
   LogEventPublisher publisher(options, telemetry.registry);
 
-  for (int i = 0; i < 5; ++i) publisher.publish(R"({"level":"ERROR","msg":"line )" + std::to_string(i) + R"("})");
+  for (int i = 0; i < 5; ++i)
+    publisher.publish(R"({"level":"ERROR","msg":"line )" + std::to_string(i) + R"("})");
   EXPECT_TRUE(publisher.flush(10s));
   ASSERT_EQ(fallback.size(), 5U);
   EXPECT_EQ(fallback.lines[0], R"({"level":"ERROR","msg":"line 0"})");
@@ -113,7 +114,8 @@ TEST(LogEventPublisher, AnUnpublishedLineIsNotWrittenToStderrAgain) {
   dup2(saved, STDERR_FILENO);
   close(saved);
   std::ifstream captured(path);
-  const std::string text((std::istreambuf_iterator<char>(captured)), std::istreambuf_iterator<char>());
+  const std::string text((std::istreambuf_iterator<char>(captured)),
+                         std::istreambuf_iterator<char>());
   close(capture);
   unlink(path);
   EXPECT_EQ(text.find("logged once"), std::string::npos) << text;

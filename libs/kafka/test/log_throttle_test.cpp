@@ -13,7 +13,8 @@ TEST(LogThrottle, OneLinePerIntervalPerKeyCountingWhatWasHeldBack) {
   LogThrottle throttle(1s);
   const auto t0 = std::chrono::steady_clock::time_point{} + 100s;
   EXPECT_EQ(throttle.admit("COMMITFAIL", t0), 0U);
-  for (int i = 1; i <= 45; ++i) EXPECT_FALSE(throttle.admit("COMMITFAIL", t0 + i * 2ms).has_value());
+  for (int i = 1; i <= 45; ++i)
+    EXPECT_FALSE(throttle.admit("COMMITFAIL", t0 + i * 2ms).has_value());
   EXPECT_EQ(throttle.admit("REQTMOUT", t0 + 10ms), 0U) << "another key is not held back";
   EXPECT_EQ(throttle.admit("COMMITFAIL", t0 + 1s), 45U);
   EXPECT_FALSE(throttle.admit("COMMITFAIL", t0 + 1500ms).has_value());

@@ -1,10 +1,10 @@
 // Manual offset store on the mock cluster: nothing is committed past a record that is not yet
 // handled, completions out of order store in order, and a revoke waits for in-flight records.
-#include <gtest/gtest.h>
-
 #include <map>
 #include <mutex>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "kafka_test_support.h"
 
@@ -47,9 +47,8 @@ TEST_F(OffsetCommitTest, UnhandledRecordIsNotCommittedAndIsConsumedAgainAfterACr
     };
     ASSERT_TRUE(poll_until(*first, counting, [&] { return seen == 10; }));
     // Everything before the unhandled record is committed, nothing after it.
-    ASSERT_TRUE(poll_until(*first, counting, [&] {
-      return first->committed_offset("work", 0, 2s) == 5;
-    }));
+    ASSERT_TRUE(
+        poll_until(*first, counting, [&] { return first->committed_offset("work", 0, 2s) == 5; }));
     EXPECT_EQ(first->in_flight(), 1U);
     // Crash: the record is never finished, the consumer goes away.
     held.clear();
@@ -66,9 +65,8 @@ TEST_F(OffsetCommitTest, UnhandledRecordIsNotCommittedAndIsConsumedAgainAfterACr
   };
   ASSERT_TRUE(poll_until(*second, handler, [&] { return offsets.size() == 5; }));
   EXPECT_EQ(offsets, (std::vector<std::int64_t>{5, 6, 7, 8, 9}));
-  ASSERT_TRUE(poll_until(*second, handler, [&] {
-    return second->committed_offset("work", 0, 2s) == 10;
-  }));
+  ASSERT_TRUE(
+      poll_until(*second, handler, [&] { return second->committed_offset("work", 0, 2s) == 10; }));
 }
 
 TEST_F(OffsetCommitTest, OutOfOrderCompletionsStoreInOrder) {
@@ -105,9 +103,8 @@ TEST_F(OffsetCommitTest, OutOfOrderCompletionsStoreInOrder) {
     held[0].done();
   });
   worker.join();
-  ASSERT_TRUE(poll_until(*second, handler, [&] {
-    return second->committed_offset("work", 0, 2s) == 3;
-  }));
+  ASSERT_TRUE(
+      poll_until(*second, handler, [&] { return second->committed_offset("work", 0, 2s) == 3; }));
 }
 
 TEST_F(OffsetCommitTest, RevokeWaitsForInFlightRecordsAndCommitsThem) {

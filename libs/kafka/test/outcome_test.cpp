@@ -3,10 +3,10 @@
 // processed only once acknowledged, an output outage longer than the delivery timeout is
 // retried (never dead-lettered) until it is over, an oversized dead letter still lands, and a
 // throwing handler is retried, then dead-lettered.
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <stdexcept>
+
+#include <gtest/gtest.h>
 
 #include "kafka_test_support.h"
 
@@ -52,7 +52,8 @@ TEST_F(OutcomeTest, RejectIsDeadLetteredAndCountedAsFailedProcessing) {
     if (record.offset == 1) return Outcome::reject("validation:currency", "currency XYZ unknown");
     return Outcome::done();
   };
-  ASSERT_TRUE(poll_until(reader, handler, [&] { return reader.committed_offset("in", 0, 2s) == 3; }));
+  ASSERT_TRUE(
+      poll_until(reader, handler, [&] { return reader.committed_offset("in", 0, 2s) == 3; }));
 
   const auto letters = read_raw(output, "in.dlq", 1);
   ASSERT_EQ(letters.size(), 1U);
@@ -78,7 +79,8 @@ TEST_F(OutcomeTest, DecodeFailureCountsAsFailedProcessing) {
   ASSERT_TRUE(feeder.flush(10s));
   auto reader = consumer();
   const EventHandler handler = [](const ConsumedEvent&) { return Outcome::done(); };
-  ASSERT_TRUE(poll_until(reader, handler, [&] { return reader.committed_offset("in", 0, 2s) == 1; }));
+  ASSERT_TRUE(
+      poll_until(reader, handler, [&] { return reader.committed_offset("in", 0, 2s) == 1; }));
   const std::string labels = R"(event_type="order.created",source="tests/kafka")";
   EXPECT_EQ(metric("events_processed_total{" + labels + R"(,success="false"})"), 1);
   EXPECT_EQ(metric("event_errors_total{" + labels + R"(,error="bad_json"})"), 1);
@@ -97,19 +99,21 @@ TEST_F(OutcomeTest, ForwardedEventsSurviveAnOutputOutageLongerThanTheDeliveryTim
   ASSERT_TRUE(wait_until([&] { return sender.connected(); }));
   output.broker_down(1);
   ASSERT_TRUE(wait_until([&] { return !sender.connected(); }));
-  const std::string processed = R"(events_processed_total{event_type="order.created",source="tests/kafka",success="true"})";
+  const std::string processed =
+      R"(events_processed_total{event_type="order.created",source="tests/kafka",success="true"})";
   // Every event is handled and its output tried, and failed, more than once (> 1 s timeout).
-  ASSERT_TRUE(poll_until(reader, handler, [&] {
-    return metric(R"(kafka_output_retries_total{topic="out"})") >= 2 * kEvents;
-  }, 60s));
-  EXPECT_EQ(metric(processed), 0) << "nothing counts as processed before its output is acknowledged";
-  EXPECT_EQ(reader.committed_offset("in", 0, 2s), std::nullopt) << "no input offset moves meanwhile";
+  ASSERT_TRUE(poll_until(
+      reader, handler,
+      [&] { return metric(R"(kafka_output_retries_total{topic="out"})") >= 2 * kEvents; }, 60s));
+  EXPECT_EQ(metric(processed), 0)
+      << "nothing counts as processed before its output is acknowledged";
+  EXPECT_EQ(reader.committed_offset("in", 0, 2s), std::nullopt)
+      << "no input offset moves meanwhile";
   EXPECT_FALSE(reader.connected()) << "a stalled output shows in readiness";
 
   output.broker_up(1);
-  ASSERT_TRUE(poll_until(reader, handler, [&] {
-    return reader.committed_offset("in", 0, 2s) == kEvents;
-  }, 60s));
+  ASSERT_TRUE(poll_until(
+      reader, handler, [&] { return reader.committed_offset("in", 0, 2s) == kEvents; }, 60s));
   EXPECT_EQ(metric(processed), kEvents);
   EXPECT_GE(high_watermark(output, "out", 0), kEvents);
   EXPECT_EQ(high_watermark(output, "in.dlq", 0), 0) << "a valid event never goes to the DLQ";
@@ -124,10 +128,12 @@ TEST_F(OutcomeTest, AHugeEchoedDetailIsTruncatedAndTheRecordCompletes) {
   const std::string huge(520 * 1024, 'x');
   auto reader = consumer();
   const EventHandler handler = [&](const ConsumedEvent& record) {
-    if (record.offset == 0) return Outcome::reject("bad_time", "ce_time is not a timestamp: " + huge);
+    if (record.offset == 0)
+      return Outcome::reject("bad_time", "ce_time is not a timestamp: " + huge);
     return Outcome::done();
   };
-  ASSERT_TRUE(poll_until(reader, handler, [&] { return reader.committed_offset("in", 0, 2s) == 2; }));
+  ASSERT_TRUE(
+      poll_until(reader, handler, [&] { return reader.committed_offset("in", 0, 2s) == 2; }));
   const auto letters = read_raw(output, "in.dlq", 1);
   ASSERT_EQ(letters.size(), 1U);
   const auto detail = letters[0].header("dlq_detail");
@@ -146,8 +152,11 @@ TEST_F(OutcomeTest, ADeadLetterTooLargeForTheProducerLandsWithoutItsValue) {
   Producer limited(small, telemetry.tracer, telemetry.registry, telemetry.logger);
   Consumer reader(consumer_options(input, "outcomes", {"in"}), limited, telemetry.tracer,
                   telemetry.registry, telemetry.logger);
-  const EventHandler handler = [](const ConsumedEvent&) { return Outcome::reject("too_big", "blob"); };
-  ASSERT_TRUE(poll_until(reader, handler, [&] { return reader.committed_offset("in", 0, 2s) == 1; }));
+  const EventHandler handler = [](const ConsumedEvent&) {
+    return Outcome::reject("too_big", "blob");
+  };
+  ASSERT_TRUE(
+      poll_until(reader, handler, [&] { return reader.committed_offset("in", 0, 2s) == 1; }));
   const auto letters = read_raw(output, "in.dlq", 1);
   ASSERT_EQ(letters.size(), 1U);
   EXPECT_EQ(letters[0].header("dlq_reason"), "too_big");
@@ -168,7 +177,8 @@ TEST_F(OutcomeTest, AThrowingHandlerIsRetriedThenDeadLettered) {
     ++calls_for_second;
     throw std::runtime_error("always broken");
   };
-  ASSERT_TRUE(poll_until(reader, handler, [&] { return reader.committed_offset("in", 0, 2s) == 2; }));
+  ASSERT_TRUE(
+      poll_until(reader, handler, [&] { return reader.committed_offset("in", 0, 2s) == 2; }));
   EXPECT_EQ(calls_for_first.load(), 2);
   EXPECT_EQ(calls_for_second.load(), 3);
   const auto letters = read_raw(output, "in.dlq", 1);

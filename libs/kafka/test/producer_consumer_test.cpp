@@ -1,12 +1,12 @@
 // Produce -> consume round trips on librdkafka's mock cluster: envelope, trace context across
 // the hop, span attributes, metrics, readiness and configuration errors.
 #include <cstdio>
+#include <mutex>
 
 #include <gtest/gtest.h>
 
-#include <mutex>
-
 #include "edaobs/core/config_error.h"
+
 #include "kafka_test_support.h"
 
 namespace edaobs::kafka::test {
@@ -45,7 +45,8 @@ struct Received {
 // One trace per event: parent -> send (PRODUCER) -> process (CONSUMER), with the messaging.*
 // and event.* attributes, and the handler running inside the process span.
 void expect_one_trace_per_event(const TestTelemetry& telemetry, const std::vector<Event>& sent,
-                                const telemetry::SpanContext& parent_context, const Received& received) {
+                                const telemetry::SpanContext& parent_context,
+                                const Received& received) {
   const auto sends = telemetry.spans.named("send orders");
   ASSERT_EQ(sends.size(), 3U);
   ASSERT_TRUE(wait_until([&] { return telemetry.spans.named("process orders").size() == 3; }));
@@ -92,7 +93,8 @@ TEST(ProducerConsumer, RoundTripCarriesEventAndTraceContext) {
   MockCluster cluster;
   cluster.create_topic("orders");
   TestTelemetry telemetry;
-  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry, telemetry.logger);
+  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry,
+                    telemetry.logger);
 
   std::vector<Event> sent;
   telemetry::SpanContext parent_context;
@@ -124,16 +126,21 @@ TEST(ProducerConsumer, RoundTripCarriesEventAndTraceContext) {
 
   expect_one_trace_per_event(telemetry, sent, parent_context, received);
 
-  EXPECT_EQ(telemetry.metric(R"(events_published_total{event_type="order.created",destination="orders"})"), 3);
-  EXPECT_EQ(telemetry.metric(R"(message_broker_publish_duration_seconds_count{topic="orders"})"), 3);
-  EXPECT_EQ(telemetry.metric(R"(message_broker_consume_duration_seconds_count{topic="orders"})"), 3);
+  EXPECT_EQ(telemetry.metric(
+                R"(events_published_total{event_type="order.created",destination="orders"})"),
+            3);
+  EXPECT_EQ(telemetry.metric(R"(message_broker_publish_duration_seconds_count{topic="orders"})"),
+            3);
+  EXPECT_EQ(telemetry.metric(R"(message_broker_consume_duration_seconds_count{topic="orders"})"),
+            3);
 }
 
 TEST(ProducerConsumer, LinkModeStartsANewTraceLinkedToTheProducer) {
   MockCluster cluster;
   cluster.create_topic("orders");
   TestTelemetry telemetry;
-  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry, telemetry.logger);
+  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry,
+                    telemetry.logger);
   ASSERT_TRUE(producer.send_for_report("orders", make_event(1)).get().ok);
 
   ConsumerOptions options = consumer_options(cluster, "group-link", {"orders"});
@@ -168,7 +175,8 @@ TEST(ProducerConsumer, InvalidTraceparentStartsANewTraceAndIsStillProcessed) {
     const EncodedRecord record = encode(make_event(7));
     std::unique_ptr<RdKafka::Headers> headers(RdKafka::Headers::create());
     for (const auto& header : record.headers) headers->add(header.key, header.value);
-    headers->add("traceparent", std::string("00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-01"));
+    headers->add("traceparent",
+                 std::string("00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-01"));
     ASSERT_EQ(foreign->produce("orders", 0, RdKafka::Producer::RK_MSG_COPY,
                                const_cast<char*>(record.value.data()), record.value.size(),
                                record.key->data(), record.key->size(), 0, headers.get(), nullptr),
@@ -177,7 +185,8 @@ TEST(ProducerConsumer, InvalidTraceparentStartsANewTraceAndIsStillProcessed) {
     ASSERT_EQ(foreign->flush(10000), RdKafka::ERR_NO_ERROR);
   }
 
-  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry, telemetry.logger);
+  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry,
+                    telemetry.logger);
   Consumer consumer(consumer_options(cluster, "group-foreign", {"orders"}), producer,
                     telemetry.tracer, telemetry.registry, telemetry.logger);
   Received received;
@@ -208,7 +217,10 @@ TEST(ProducerConsumer, OversizedRecordFailsAtSendWithAnErrorSpan) {
   ASSERT_EQ(sends.size(), 1U);
   EXPECT_EQ(sends[0].status_code, telemetry::StatusCode::kError);
   EXPECT_EQ(string_attribute(sends[0], "error.type"), "MSG_SIZE_TOO_LARGE");
-  EXPECT_EQ(telemetry.metric(R"(message_broker_publish_errors_total{topic="orders",error="MSG_SIZE_TOO_LARGE"})"), 1);
+  EXPECT_EQ(
+      telemetry.metric(
+          R"(message_broker_publish_errors_total{topic="orders",error="MSG_SIZE_TOO_LARGE"})"),
+      1);
   EXPECT_TRUE(producer.flush(5s));
   EXPECT_FALSE(called);
 }
@@ -240,14 +252,17 @@ TEST(ProducerConsumer, FullLocalQueueRecoversAsDeliveriesMakeRoom) {
   Producer producer(options, telemetry.tracer, telemetry.registry, telemetry.logger);
   for (int i = 0; i < 100; ++i) ASSERT_TRUE(producer.send("orders", make_event(i))) << i;
   ASSERT_TRUE(producer.flush(10s));
-  EXPECT_EQ(telemetry.metric(R"(events_published_total{event_type="order.created",destination="orders"})"), 100);
+  EXPECT_EQ(telemetry.metric(
+                R"(events_published_total{event_type="order.created",destination="orders"})"),
+            100);
 }
 
 TEST(ProducerConsumer, ConsumerLagIsExposedPerPartition) {
   MockCluster cluster;
   cluster.create_topic("orders");
   TestTelemetry telemetry;
-  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry, telemetry.logger);
+  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry,
+                    telemetry.logger);
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(producer.send("orders", make_event(i)));
   ASSERT_TRUE(producer.flush(10s));
 
@@ -308,7 +323,8 @@ TEST(ProducerConsumer, RejectedConfigurationNamesTheProperty) {
     EXPECT_EQ(error.setting(), "linger.ms");
   }
 
-  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry, telemetry.logger);
+  Producer producer(producer_options(cluster), telemetry.tracer, telemetry.registry,
+                    telemetry.logger);
   ConsumerOptions no_group = consumer_options(cluster, "", {"orders"});
   EXPECT_THROW(Consumer(no_group, producer, telemetry.tracer, telemetry.registry, telemetry.logger),
                ConfigError);
@@ -328,9 +344,8 @@ TEST(ProducerConsumer, UnreachableBrokerIsNotConnected) {
   options.brokers = "127.0.0.1:1";  // nothing listens on port 1
   options.statistics_interval = 100ms;
   Producer producer(options, telemetry.tracer, telemetry.registry, telemetry.logger);
-  ASSERT_TRUE(wait_until([&] {
-    return telemetry.metric("message_broker_connection_errors_total").value_or(0) > 0;
-  }));
+  ASSERT_TRUE(wait_until(
+      [&] { return telemetry.metric("message_broker_connection_errors_total").value_or(0) > 0; }));
   EXPECT_FALSE(producer.connected());
 }
 

@@ -1,8 +1,8 @@
-#include <gtest/gtest.h>
+#include "edaobs/kafka/envelope/rfc3339.h"
 
 #include <chrono>
 
-#include "edaobs/kafka/envelope/rfc3339.h"
+#include <gtest/gtest.h>
 
 namespace edaobs::kafka {
 namespace {
@@ -34,9 +34,9 @@ TEST(Rfc3339, RejectsMalformedAndOutOfRange) {
 // Years such as 0001 and 9999 (a fuzzing find: ce_time in fuzz/fuzz_cloudevents_decode) overflowed
 // the 64-bit nanosecond sum: undefined behaviour, a wrapped time point.
 TEST(Rfc3339, RejectsTimesTheClockCannotHoldInsteadOfOverflowing) {
-  for (const char* text : {"9999-12-31T23:59:59.999999999Z", "0001-01-01T00:00:00Z",
-                           "2262-04-12T00:00:00Z", "1677-09-20T00:00:00Z",
-                           "0001-01-01T00:00:00+23:59", "9999-12-31T23:59:60-23:59"}) {
+  for (const char* text :
+       {"9999-12-31T23:59:59.999999999Z", "0001-01-01T00:00:00Z", "2262-04-12T00:00:00Z",
+        "1677-09-20T00:00:00Z", "0001-01-01T00:00:00+23:59", "9999-12-31T23:59:60-23:59"}) {
     EXPECT_FALSE(parse_rfc3339(text).has_value()) << text;
   }
   EXPECT_EQ(parse_rfc3339("2262-04-10T00:00:00.5Z"),

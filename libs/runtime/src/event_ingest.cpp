@@ -1,9 +1,9 @@
 #include "edaobs/runtime/event_ingest.h"
 
-#include <boost/json.hpp>
-
 #include <shared_mutex>
 #include <utility>
+
+#include <boost/json.hpp>
 
 #include "ingest_replies.h"
 
@@ -25,9 +25,10 @@ IngestOptions read_ingest_options(Settings& settings, std::string topic,
   if (options.timeout < kMinIngestTimeout || options.timeout > producer.delivery_timeout) {
     throw ConfigError(setting_name("ingest-timeout", "EDAOBS_INGEST_TIMEOUT"),
                       "'" + std::to_string(options.timeout.count()) + "ms' must be from " +
-                      std::to_string(kMinIngestTimeout.count()) + "ms up to the delivery timeout (" +
-                      std::to_string(producer.delivery_timeout.count()) +
-                      "ms, --delivery-timeout / EDAOBS_DELIVERY_TIMEOUT)");
+                          std::to_string(kMinIngestTimeout.count()) +
+                          "ms up to the delivery timeout (" +
+                          std::to_string(producer.delivery_timeout.count()) +
+                          "ms, --delivery-timeout / EDAOBS_DELIVERY_TIMEOUT)");
   }
   return options;
 }
@@ -82,8 +83,7 @@ void EventIngest::State::handle(const telemetry::HttpRequest& request,
   kafka::Event& event = *made;
   if (key) event.id = std::string(*key);
   const Status status = producer.send(
-      options.topic, event,
-      [self, responder, event, started](const kafka::DeliveryReport& report) {
+      options.topic, event, [self, responder, event, started](const kafka::DeliveryReport& report) {
         self->answer(report, event, started, responder);
       });
   if (!status) {
@@ -122,8 +122,8 @@ void EventIngest::serve(telemetry::HttpServer& server, std::string path, MakeEve
   telemetry::DeferredRouteOptions route;
   // A backstop only: the producer reports every record before this (see ingest_producer_options).
   route.reply_timeout = std::max(state_->options.timeout, kMinIngestTimeout) + kTimeoutScan;
-  route.timeout_reply = detail::unavailable("no delivery report within the ingest timeout",
-                                            "timeout", true);
+  route.timeout_reply =
+      detail::unavailable("no delivery report within the ingest timeout", "timeout", true);
   server.add_deferred_route(
       "POST", std::move(path),
       [state = state_, make_event = std::move(make_event)](const telemetry::HttpRequest& request,

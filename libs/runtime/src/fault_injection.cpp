@@ -1,9 +1,9 @@
 #include "edaobs/runtime/fault_injection.h"
 
-#include <boost/json.hpp>
-
 #include <random>
 #include <thread>
+
+#include <boost/json.hpp>
 
 namespace edaobs::runtime {
 namespace {
@@ -18,7 +18,8 @@ double read_rate(const boost::json::object& body, const char* key, double curren
   if (v == nullptr) return current;
   if (!v->is_number()) throw ConfigError(std::string("/admin/faults ") + key, "must be a number");
   const double rate = v->to_number<double>();
-  if (rate < 0 || rate > 1) throw ConfigError(std::string("/admin/faults ") + key, "must be in [0, 1]");
+  if (rate < 0 || rate > 1)
+    throw ConfigError(std::string("/admin/faults ") + key, "must be in [0, 1]");
   return rate;
 }
 
@@ -28,8 +29,9 @@ FaultSettings read_fault_settings(Settings& settings) {
   FaultSettings faults;
   faults.error_rate = settings.number("fault-error-rate", "EDAOBS_FAULT_ERROR_RATE", 0, 0, 1,
                                       "fraction of events whose processing fails on purpose");
-  faults.latency = settings.millis("fault-latency", "EDAOBS_FAULT_LATENCY", std::chrono::milliseconds(0),
-                                   "latency added to every event's processing");
+  faults.latency =
+      settings.millis("fault-latency", "EDAOBS_FAULT_LATENCY", std::chrono::milliseconds(0),
+                      "latency added to every event's processing");
   faults.poison_rate = settings.number("fault-poison-rate", "EDAOBS_FAULT_POISON_RATE", 0, 0, 1,
                                        "fraction of events republished as malformed records");
   faults.admin_enabled = settings.boolean("admin-enabled", "EDAOBS_ADMIN_ENABLED", false,
@@ -66,7 +68,8 @@ FaultSettings FaultInjector::current() const noexcept {
 void FaultInjector::apply_json(std::string_view text) {
   boost::system::error_code ec;
   const boost::json::value parsed = boost::json::parse(text, ec);
-  if (ec || !parsed.is_object()) throw ConfigError("/admin/faults", "the body must be a JSON object");
+  if (ec || !parsed.is_object())
+    throw ConfigError("/admin/faults", "the body must be a JSON object");
   const auto& body = parsed.get_object();
   const double error_rate = read_rate(body, "error_rate", error_rate_.load());
   const double poison_rate = read_rate(body, "poison_rate", poison_rate_.load());
@@ -91,7 +94,8 @@ void FaultInjector::register_admin_routes(telemetry::HttpServer& server) {
                              {"poison_rate", now.poison_rate}};
     return telemetry::HttpResponse{200, "application/json", boost::json::serialize(body), {}};
   };
-  server.add_route("GET", "/admin/faults", [render](const telemetry::HttpRequest&) { return render(); });
+  server.add_route("GET", "/admin/faults",
+                   [render](const telemetry::HttpRequest&) { return render(); });
   server.add_route("POST", "/admin/faults", [this, render](const telemetry::HttpRequest& request) {
     try {
       apply_json(request.body);

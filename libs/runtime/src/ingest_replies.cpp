@@ -1,8 +1,8 @@
 #include "ingest_replies.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+
+#include <boost/json.hpp>
 
 namespace edaobs::runtime::detail {
 namespace {
@@ -30,7 +30,8 @@ telemetry::HttpResponse created(std::string_view id, const kafka::DeliveryReport
 telemetry::HttpResponse unavailable(std::string_view error, std::string_view reason,
                                     bool maybe_published) {
   telemetry::HttpResponse reply = json_reply(
-      503, {{"error", error}, {"reason", reason}, {"published", maybe_published ? "unknown" : "no"}});
+      503,
+      {{"error", error}, {"reason", reason}, {"published", maybe_published ? "unknown" : "no"}});
   reply.headers.emplace_back("Retry-After", "1");
   return reply;
 }
@@ -42,7 +43,8 @@ telemetry::HttpResponse refused(const Status& status) {
   if (status.error().reason == "_QUEUE_FULL") {
     return unavailable("producer queue full", status.error().reason, false);
   }
-  if (status.error().reason == "closed") return unavailable("shutting down", "shutting_down", false);
+  if (status.error().reason == "closed")
+    return unavailable("shutting down", "shutting_down", false);
   return unavailable("not published: " + status.error().detail, status.error().reason, false);
 }
 

@@ -13,7 +13,8 @@ inline constexpr std::string_view kIdempotencyKeyRule =
 [[nodiscard]] bool valid_idempotency_key(std::string_view key) noexcept;
 
 // 201 {"id","topic","partition","offset"}.
-[[nodiscard]] telemetry::HttpResponse created(std::string_view id, const kafka::DeliveryReport& report);
+[[nodiscard]] telemetry::HttpResponse created(std::string_view id,
+                                              const kafka::DeliveryReport& report);
 // 503 with Retry-After; `maybe_published` says "unknown" rather than "no".
 [[nodiscard]] telemetry::HttpResponse unavailable(std::string_view error, std::string_view reason,
                                                   bool maybe_published);

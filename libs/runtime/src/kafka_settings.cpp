@@ -18,9 +18,9 @@ KafkaSettings read_kafka_settings(Settings& settings, const std::string& service
   // The consumer creates its input topic if it is missing, so an agent becomes ready whatever
   // the start-up order of the chain (the broker must allow auto-creation, as ours does).
   kafka.consumer.properties.push_back({"allow.auto.create.topics", "true"});
-  kafka.producer.delivery_timeout = settings.millis(
-      "delivery-timeout", "EDAOBS_DELIVERY_TIMEOUT", std::chrono::seconds(30),
-      "how long a record may wait for the broker before its delivery fails");
+  kafka.producer.delivery_timeout =
+      settings.millis("delivery-timeout", "EDAOBS_DELIVERY_TIMEOUT", std::chrono::seconds(30),
+                      "how long a record may wait for the broker before its delivery fails");
   if (kafka.producer.delivery_timeout.count() == 0) {
     // librdkafka reads message.timeout.ms=0 as "retry forever": nothing would ever fail.
     throw ConfigError(setting_name("delivery-timeout", "EDAOBS_DELIVERY_TIMEOUT"),

@@ -11,7 +11,8 @@ void run_at_rate(ShutdownSignal& shutdown, double rate, std::uint64_t count,
     shutdown.wait();
     return;
   }
-  const auto interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
+  const auto interval =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
   auto next = Clock::now();
   for (std::uint64_t n = 1; !shutdown.requested(); ++n) {
     if (count > 0 && n > count) {

@@ -82,7 +82,8 @@ void Settings::fail(std::string_view flag, std::string_view env, std::string_vie
 
 std::string Settings::text(std::string_view flag, std::string_view env, std::string_view fallback,
                            std::string_view help) {
-  declared_.push_back({std::string(flag), std::string(env), std::string(fallback), std::string(help)});
+  declared_.push_back(
+      {std::string(flag), std::string(env), std::string(fallback), std::string(help)});
   std::string origin;
   const std::string* raw = lookup(flag, env, &origin);
   return raw != nullptr ? *raw : std::string(fallback);
@@ -90,16 +91,19 @@ std::string Settings::text(std::string_view flag, std::string_view env, std::str
 
 std::int64_t Settings::integer(std::string_view flag, std::string_view env, std::int64_t fallback,
                                std::int64_t min, std::int64_t max, std::string_view help) {
-  declared_.push_back({std::string(flag), std::string(env), std::to_string(fallback), std::string(help)});
+  declared_.push_back(
+      {std::string(flag), std::string(env), std::to_string(fallback), std::string(help)});
   std::string origin;
   const std::string* raw = lookup(flag, env, &origin);
   if (raw == nullptr) return fallback;
   const std::string value = trimmed(*raw);
   std::int64_t parsed = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-  if (ec != std::errc{} || end != value.data() + value.size()) fail(flag, env, *raw, "is not an integer");
+  if (ec != std::errc{} || end != value.data() + value.size())
+    fail(flag, env, *raw, "is not an integer");
   if (parsed < min || parsed > max) {
-    fail(flag, env, *raw, "is out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+    fail(flag, env, *raw,
+         "is out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
   }
   return parsed;
 }
@@ -128,7 +132,8 @@ double Settings::number(std::string_view flag, std::string_view env, double fall
 
 bool Settings::boolean(std::string_view flag, std::string_view env, bool fallback,
                        std::string_view help) {
-  declared_.push_back({std::string(flag), std::string(env), fallback ? "true" : "false", std::string(help)});
+  declared_.push_back(
+      {std::string(flag), std::string(env), fallback ? "true" : "false", std::string(help)});
   std::string origin;
   const std::string* raw = lookup(flag, env, &origin);
   if (raw == nullptr) return fallback;
@@ -141,7 +146,8 @@ bool Settings::boolean(std::string_view flag, std::string_view env, bool fallbac
 std::chrono::milliseconds Settings::millis(std::string_view flag, std::string_view env,
                                            std::chrono::milliseconds fallback,
                                            std::string_view help) {
-  declared_.push_back({std::string(flag), std::string(env), std::to_string(fallback.count()) + "ms", std::string(help)});
+  declared_.push_back({std::string(flag), std::string(env), std::to_string(fallback.count()) + "ms",
+                       std::string(help)});
   std::string origin;
   const std::string* raw = lookup(flag, env, &origin);
   if (raw == nullptr) return fallback;
@@ -154,10 +160,14 @@ std::chrono::milliseconds Settings::millis(std::string_view flag, std::string_vi
   }
   const std::string_view unit(end, static_cast<std::size_t>(value.data() + value.size() - end));
   double scale = 0;
-  if (unit.empty() || unit == "ms") scale = 1;
-  else if (unit == "s") scale = 1000;
-  else if (unit == "m") scale = 60'000;
-  else fail(flag, env, *raw, "has an unknown unit (use ms, s or m)");
+  if (unit.empty() || unit == "ms")
+    scale = 1;
+  else if (unit == "s")
+    scale = 1000;
+  else if (unit == "m")
+    scale = 60'000;
+  else
+    fail(flag, env, *raw, "has an unknown unit (use ms, s or m)");
   if (amount * scale > kMaxMillis) fail(flag, env, *raw, "is longer than a day (24h)");
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(amount * scale)));
 }
@@ -183,8 +193,9 @@ std::string Settings::usage(std::string_view program) const {
   out << "usage: " << program << " [--setting=value ...]\n"
       << "Each setting is a flag or an environment variable (the flag wins).\n\n";
   for (const auto& d : declared_) {
-    out << "  --" << d.flag << " / " << d.env << "  (default: " << (d.fallback.empty() ? "\"\"" : d.fallback)
-        << ")\n      " << d.help << "\n";
+    out << "  --" << d.flag << " / " << d.env
+        << "  (default: " << (d.fallback.empty() ? "\"\"" : d.fallback) << ")\n      " << d.help
+        << "\n";
   }
   return out.str();
 }

@@ -1,13 +1,12 @@
 #include "edaobs/runtime/shutdown_signal.h"
 
-#include <fcntl.h>
-#include <pthread.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <ctime>
+#include <fcntl.h>
+#include <pthread.h>
 #include <system_error>
+#include <unistd.h>
 
 namespace edaobs::runtime {
 namespace {
@@ -17,7 +16,9 @@ namespace {
 [[noreturn]] void end_now(int status, const char* why) noexcept {
   char line[256];
   const int n = std::snprintf(line, sizeof line,
-                              R"({"level":"error","msg":"%s","exit_status":%d})" "\n", why, status);
+                              R"({"level":"error","msg":"%s","exit_status":%d})"
+                              "\n",
+                              why, status);
   if (n > 0) {
     // Never block here: stderr may be a full pipe nobody reads (the very thing that can hold
     // up the orderly stop). Without room the line is lost; the exit status still says why.
@@ -31,8 +32,7 @@ namespace {
 
 timespec to_timespec(std::chrono::nanoseconds left) {
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left);
-  return {static_cast<std::time_t>(seconds.count()),
-          static_cast<long>((left - seconds).count())};
+  return {static_cast<std::time_t>(seconds.count()), static_cast<long>((left - seconds).count())};
 }
 
 }  // namespace

@@ -33,8 +33,7 @@ class EventIngestTest : public ::testing::Test {
     ingest_ = std::make_unique<EventIngest>(*producer_, IngestOptions{std::string(kTopic), timeout},
                                             processing_, t_.logger);
     server_.start();
-    ingest_->serve(server_, "/events", [this](std::string_view body)
-                                           -> Expected<kafka::Event> {
+    ingest_->serve(server_, "/events", [this](std::string_view body) -> Expected<kafka::Event> {
       if (body == "not an event") return unexpected("bad_request", "body is not an event");
       return kafka::test::make_event(++made_);
     });
@@ -65,7 +64,9 @@ TEST_F(EventIngestTest, CreatedOnlyWithWhereTheBrokerStoredIt) {
   EXPECT_EQ(body.at("topic").as_string(), kTopic);
   EXPECT_GE(body.at("partition").as_int64(), 0);
   EXPECT_GE(body.at("offset").as_int64(), 0);
-  EXPECT_EQ(t_.metric(R"(events_published_total{event_type="order.created",destination="events.raw"})"), 1.0)
+  EXPECT_EQ(
+      t_.metric(R"(events_published_total{event_type="order.created",destination="events.raw"})"),
+      1.0)
       << "acknowledged before the answer";
   EXPECT_EQ(post(client).result_int(), 201U);
 }
@@ -78,7 +79,8 @@ TEST_F(EventIngestTest, IdempotencyKeyBecomesTheEventIdOnEveryRetry) {
     ASSERT_EQ(answer.result_int(), 201U) << answer.body();
     EXPECT_EQ(boost::json::parse(answer.body()).at("id"), "order-7:v1");
   }
-  for (const std::string& bad : {std::string("has space"), std::string(129, 'k'), std::string("é")}) {
+  for (const std::string& bad :
+       {std::string("has space"), std::string(129, 'k'), std::string("é")}) {
     const Response answer = post(client, {{"Idempotency-Key", bad}});
     EXPECT_EQ(answer.result_int(), 400U) << bad;
     EXPECT_NE(answer.body().find("Idempotency-Key"), std::string::npos) << answer.body();

@@ -1,8 +1,9 @@
 // The Kafka and ingest settings refuse values that would let a record or a client wait forever.
+#include "edaobs/runtime/kafka_settings.h"
+
 #include <gtest/gtest.h>
 
 #include "edaobs/runtime/event_ingest.h"
-#include "edaobs/runtime/kafka_settings.h"
 
 namespace edaobs::runtime {
 namespace {
@@ -32,7 +33,8 @@ TEST(KafkaSettings, ZeroDeliveryTimeoutIsRefusedNamingTheSetting) {
 
 TEST(KafkaSettings, TheKeyOnSpansIsHashedUnlessSetToOffOrPlain) {
   Settings defaults({}, {});
-  EXPECT_EQ(read_kafka_settings(defaults, "enricher").consumer.key_on_spans, kafka::KeyOnSpans::kHashed);
+  EXPECT_EQ(read_kafka_settings(defaults, "enricher").consumer.key_on_spans,
+            kafka::KeyOnSpans::kHashed);
   Settings plain({}, {{"EDAOBS_SPAN_MESSAGE_KEY", "plain"}});
   const KafkaSettings kafka = read_kafka_settings(plain, "enricher");
   EXPECT_EQ(kafka.producer.key_on_spans, kafka::KeyOnSpans::kPlain);
@@ -53,12 +55,14 @@ TEST(KafkaSettings, IngestTimeoutDefaultsToFiveSecondsWithinTheDeliveryTimeout) 
 }
 
 TEST(KafkaSettings, IngestTimeoutOutsideItsBoundsIsRefusedNamingTheSetting) {
-  const std::string longer = config_error({{"EDAOBS_DELIVERY_TIMEOUT", "10s"}, {"EDAOBS_INGEST_TIMEOUT", "11s"}});
+  const std::string longer =
+      config_error({{"EDAOBS_DELIVERY_TIMEOUT", "10s"}, {"EDAOBS_INGEST_TIMEOUT", "11s"}});
   EXPECT_NE(longer.find("EDAOBS_INGEST_TIMEOUT"), std::string::npos) << longer;
   EXPECT_NE(longer.find("EDAOBS_DELIVERY_TIMEOUT"), std::string::npos) << longer;
   const std::string shorter = config_error({{"EDAOBS_INGEST_TIMEOUT", "1s"}});
   EXPECT_NE(shorter.find("--ingest-timeout"), std::string::npos) << shorter;
-  EXPECT_EQ(config_error({{"EDAOBS_DELIVERY_TIMEOUT", "10s"}, {"EDAOBS_INGEST_TIMEOUT", "10s"}}), "");
+  EXPECT_EQ(config_error({{"EDAOBS_DELIVERY_TIMEOUT", "10s"}, {"EDAOBS_INGEST_TIMEOUT", "10s"}}),
+            "");
 }
 
 }  // namespace

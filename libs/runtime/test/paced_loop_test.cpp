@@ -2,11 +2,11 @@
 // stop ends it at once.
 #include "edaobs/runtime/paced_loop.h"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 using namespace std::chrono_literals;
 using edaobs::runtime::ShutdownSignal;

@@ -1,13 +1,12 @@
 #include "edaobs/runtime/shutdown_signal.h"
 
-#include <gtest/gtest.h>
-
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <cstdlib>
+#include <fcntl.h>
 #include <thread>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
 
 using edaobs::runtime::ShutdownSignal;
 using namespace std::chrono_literals;

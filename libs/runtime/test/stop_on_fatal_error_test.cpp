@@ -2,13 +2,13 @@
 // with the fatal exit status (real Telemetry endpoints, a producer on librdkafka's mock cluster).
 #include "edaobs/runtime/stop_on_fatal_error.h"
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
-#include <boost/json.hpp>
-
 #include "edaobs/kafka/client/producer.h"
-#include "edaobs/telemetry/testing/memory_log_writer.h"
 #include "edaobs/telemetry/testing/in_memory_span_exporter.h"
+#include "edaobs/telemetry/testing/memory_log_writer.h"
+
 #include "http_test_client.h"
 #include "kafka_test_support.h"
 
@@ -32,10 +32,11 @@ TEST(StopOnFatalError, HealthFailsAndTheStopIsRequestedWithTheFatalStatus) {
   ShutdownSignal shutdown;
   kafka::test::MockCluster cluster;
   cluster.create_topic("events", 1);
-  telemetry::Telemetry telemetry(local_telemetry(), std::make_unique<telemetry::InMemorySpanExporter>(
-                                                        std::make_shared<telemetry::InMemorySpanStore>()));
-  kafka::Producer producer(kafka::test::producer_options(cluster), telemetry.tracer(), telemetry.metrics(),
-                           telemetry.log());
+  telemetry::Telemetry telemetry(local_telemetry(),
+                                 std::make_unique<telemetry::InMemorySpanExporter>(
+                                     std::make_shared<telemetry::InMemorySpanStore>()));
+  kafka::Producer producer(kafka::test::producer_options(cluster), telemetry.tracer(),
+                           telemetry.metrics(), telemetry.log());
   stop_on_fatal_error(shutdown, telemetry, producer);
   const auto serving = telemetry.serve();
   telemetry::test::Client client(telemetry.http().port());

@@ -1,5 +1,5 @@
-// Cost of a log call on the caller's thread (docs/architecture.md §5: async log call <= 250 ns p50).
-// Lines go to /dev/null through the real file writer, so the worker does real write(2)s.
+// Cost of a log call on the caller's thread (docs/architecture.md §5: async log call <= 250 ns
+// p50). Lines go to /dev/null through the real file writer, so the worker does real write(2)s.
 //
 // The producer is paced: every kPaceEvery calls the timer pauses until the queue is empty, so
 // every timed call is an accepted line (a dropped call is far cheaper and would flatter the
@@ -14,21 +14,21 @@
 // BM_LogCallSteadyRate logs at a fixed rate instead, as an agent does (one line per event), and
 // also reports what the logging worker costs per line (process CPU minus the calling thread's)
 // and how many lines share one write: the costs a per-line wake-up would add.
-#include <benchmark/benchmark.h>
-#include <time.h>
-#include <spdlog/async_logger.h>
-#include <spdlog/details/thread_pool.h>
-#include <spdlog/sinks/null_sink.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <thread>
+#include <time.h>
 #include <vector>
 
-#include "edaobs/telemetry/sdk/logs/log_writer.h"
+#include <benchmark/benchmark.h>
+#include <spdlog/async_logger.h>
+#include <spdlog/details/thread_pool.h>
+#include <spdlog/sinks/null_sink.h>
+
 #include "edaobs/telemetry/logs/logger.h"
+#include "edaobs/telemetry/sdk/logs/log_writer.h"
 #include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
 #include "edaobs/telemetry/trace/span_context.h"
 
@@ -65,7 +65,8 @@ LoggerOptions bench_options(bool otlp) {
   if (otlp) {
     OtlpLogExporterOptions exporter;
     exporter.body_sink = [](std::string_view body) { return !body.empty(); };
-    options.otlp_exporter = std::make_shared<OtlpLogExporter>(exporter, Resource{}, options.masked_keys);
+    options.otlp_exporter =
+        std::make_shared<OtlpLogExporter>(exporter, Resource{}, options.masked_keys);
   }
   return options;
 }
@@ -96,8 +97,7 @@ void report_percentiles(benchmark::State& state, std::vector<std::int64_t>& samp
   }
   const double overhead = timer_overhead_ns();
   const auto at = [&](double quantile) {
-    const auto index =
-        static_cast<std::size_t>(quantile * static_cast<double>(samples.size() - 1));
+    const auto index = static_cast<std::size_t>(quantile * static_cast<double>(samples.size() - 1));
     std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(index),
                      samples.end());
     return std::max(0.0, static_cast<double>(samples[index]) - overhead);
@@ -109,9 +109,8 @@ void report_percentiles(benchmark::State& state, std::vector<std::int64_t>& samp
 }
 
 void report_drops(benchmark::State& state, const Logger& logger, std::int64_t calls) {
-  state.counters["dropped_fraction"] =
-      static_cast<double>(logger.dropped_lines()) /
-      static_cast<double>(std::max<std::int64_t>(calls, 1));
+  state.counters["dropped_fraction"] = static_cast<double>(logger.dropped_lines()) /
+                                       static_cast<double>(std::max<std::int64_t>(calls, 1));
 }
 
 void log_one(Logger& logger, std::int64_t i) {
@@ -266,8 +265,8 @@ void BM_SpdlogAsyncPostFloor(benchmark::State& state) {
     }
   }
   report_percentiles(state, samples);
-  state.counters["dropped_fraction"] =
-      static_cast<double>(pool->overrun_counter()) / static_cast<double>(std::max<std::int64_t>(i, 1));
+  state.counters["dropped_fraction"] = static_cast<double>(pool->overrun_counter()) /
+                                       static_cast<double>(std::max<std::int64_t>(i, 1));
 }
 BENCHMARK(BM_SpdlogAsyncPostFloor);
 

@@ -1,8 +1,6 @@
 // The OTLP exporter's encoding work per span: a batch of 512 consumer spans as the enricher
 // records them (15 attributes), encoded into a reused buffer as OTLP/HTTP JSON and as OTLP/HTTP
 // protobuf, and then gzip compressed (README "Performance").
-#include <benchmark/benchmark.h>
-
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -10,11 +8,14 @@
 #include <utility>
 #include <vector>
 
+#include <benchmark/benchmark.h>
+
 #include "edaobs/telemetry/sdk/trace/otlp_json.h"
 #include "edaobs/telemetry/sdk/trace/otlp_protobuf.h"
-#include "edaobs/telemetry/trace/propagation.h"
 #include "edaobs/telemetry/sdk/trace/resource.h"
 #include "edaobs/telemetry/sdk/trace/span_data.h"
+#include "edaobs/telemetry/trace/propagation.h"
+
 #include "trace/gzip_compressor.h"  // private: the bench measures the exporter's compressor
 
 namespace edaobs::telemetry {
@@ -79,12 +80,16 @@ void run_encode(benchmark::State& state, Encode encode) {
 }
 
 void BM_OtlpJsonEncodePerSpan(benchmark::State& state) {
-  run_encode(state, [](std::string& out, const Resource& r, SpanBatch b) { append_otlp_traces_json(out, r, b); });
+  run_encode(state, [](std::string& out, const Resource& r, SpanBatch b) {
+    append_otlp_traces_json(out, r, b);
+  });
 }
 BENCHMARK(BM_OtlpJsonEncodePerSpan);
 
 void BM_OtlpProtobufEncodePerSpan(benchmark::State& state) {
-  run_encode(state, [](std::string& out, const Resource& r, SpanBatch b) { append_otlp_traces_protobuf(out, r, b); });
+  run_encode(state, [](std::string& out, const Resource& r, SpanBatch b) {
+    append_otlp_traces_protobuf(out, r, b);
+  });
 }
 BENCHMARK(BM_OtlpProtobufEncodePerSpan);
 
@@ -107,7 +112,8 @@ void BM_OtlpGzipPerSpan(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kEncodeBatch));
   state.counters["bytes_per_span"] = static_cast<double>(compressed.size()) / kEncodeBatch;
-  state.counters["ratio"] = static_cast<double>(body.size()) / static_cast<double>(compressed.size());
+  state.counters["ratio"] =
+      static_cast<double>(body.size()) / static_cast<double>(compressed.size());
 }
 BENCHMARK(BM_OtlpGzipPerSpan)
     ->ArgNames({"json", "level"})

@@ -1,5 +1,5 @@
-// Tracing hot paths. Targets (docs/architecture.md §5): sampled span start+end with 6 attributes ≤ 300 ns,
-// unsampled ≤ 20 ns, traceparent inject ≤ 60 ns, extract+validate ≤ 100 ns.
+// Tracing hot paths. Targets (docs/architecture.md §5): sampled span start+end with 6 attributes ≤
+// 300 ns, unsampled ≤ 20 ns, traceparent inject ≤ 60 ns, extract+validate ≤ 100 ns.
 //
 // Spans go through the real batch processor into an exporter that discards, so the figures
 // include queueing and buffer recycling. The worker must keep up for the sampled figure to be
@@ -10,8 +10,6 @@
 // consuming thread, ended on librdkafka's delivery-report thread) and a dead Collector (exporter
 // failing slowly, queue full, spans dropped). They measure process CPU time, so the ending thread
 // and the worker count too, and report heap allocations per span ("allocs_per_span").
-#include <benchmark/benchmark.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
@@ -24,9 +22,11 @@
 #include <utility>
 #include <vector>
 
+#include <benchmark/benchmark.h>
+
+#include "edaobs/telemetry/sdk/trace/tracer_provider.h"
 #include "edaobs/telemetry/trace/header_map_carrier.h"
 #include "edaobs/telemetry/trace/propagation.h"
-#include "edaobs/telemetry/sdk/trace/tracer_provider.h"
 
 // Every operator new in this program is counted, so a benchmark can report allocations per span.
 // Kept out of line: inlined, GCC would see malloc'ed memory reach `delete` and warn.
@@ -49,13 +49,15 @@ namespace {
 
 class DiscardingExporter final : public SpanExporter {
  public:
-  ExportResult export_spans(SpanBatch batch, std::chrono::steady_clock::time_point /*deadline*/) override {
+  ExportResult export_spans(SpanBatch batch,
+                            std::chrono::steady_clock::time_point /*deadline*/) override {
     benchmark::DoNotOptimize(batch.data());
     return ExportResult::kSuccess;
   }
 };
 
-std::unique_ptr<TracerProvider> make_provider(const SamplerOptions& sampler, std::size_t queue_size) {
+std::unique_ptr<TracerProvider> make_provider(const SamplerOptions& sampler,
+                                              std::size_t queue_size) {
   TracerProviderOptions options;
   options.service_name = "bench";
   options.sampler = sampler;
@@ -63,7 +65,8 @@ std::unique_ptr<TracerProvider> make_provider(const SamplerOptions& sampler, std
   return std::make_unique<TracerProvider>(options, std::make_unique<DiscardingExporter>());
 }
 
-void report_drops(benchmark::State& state, const TracerProvider& provider, const TracerStats& before) {
+void report_drops(benchmark::State& state, const TracerProvider& provider,
+                  const TracerStats& before) {
   const TracerStats after = provider.stats();
   const auto started = static_cast<double>(after.spans_started - before.spans_started);
   const auto dropped = static_cast<double>(after.spans_dropped - before.spans_dropped);
@@ -107,11 +110,13 @@ BENCHMARK(BM_SpanSampledSixAttributesLargeQueue);
 void BM_SpanSampledSixAttributesRemoteParent(benchmark::State& state) {
   auto provider = make_provider(SamplerOptions{}, 2048);
   Tracer& tracer = provider->tracer();
-  const SpanContext parent = *parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  const SpanContext parent =
+      *parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   const TracerStats before = provider->stats();
   std::int64_t offset = 0;
   for (auto _ : state) {
-    Span span = tracer.start_span("process orders", {.kind = SpanKind::kConsumer, .parent = parent});
+    Span span =
+        tracer.start_span("process orders", {.kind = SpanKind::kConsumer, .parent = parent});
     set_six_attributes(span, ++offset);
   }
   report_drops(state, *provider, before);
@@ -135,7 +140,8 @@ BENCHMARK(BM_SpanSampledNoAttributes);
 // back-off), so the queue stays full and nearly every span is dropped.
 class SlowFailingExporter final : public SpanExporter {
  public:
-  ExportResult export_spans(SpanBatch /*batch*/, std::chrono::steady_clock::time_point /*deadline*/) override {
+  ExportResult export_spans(SpanBatch /*batch*/,
+                            std::chrono::steady_clock::time_point /*deadline*/) override {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     return ExportResult::kFailure;
   }
@@ -148,8 +154,10 @@ std::unique_ptr<TracerProvider> make_dead_collector_provider() {
 }
 
 void report_allocations(benchmark::State& state, std::uint64_t allocations_before) {
-  const auto allocations = static_cast<double>(g_allocations.load(std::memory_order_relaxed) - allocations_before);
-  state.counters["allocs_per_span"] = state.iterations() > 0 ? allocations / static_cast<double>(state.iterations()) : 0.0;
+  const auto allocations =
+      static_cast<double>(g_allocations.load(std::memory_order_relaxed) - allocations_before);
+  state.counters["allocs_per_span"] =
+      state.iterations() > 0 ? allocations / static_cast<double>(state.iterations()) : 0.0;
 }
 
 // Hands spans from the benchmark thread to an ending thread, a batch at a time (as a producer's
@@ -266,7 +274,8 @@ void BM_SpanQueueFull(benchmark::State& state) {
 BENCHMARK(BM_SpanQueueFull)->MeasureProcessCPUTime()->UseRealTime();
 
 void BM_SpanUnsampled(benchmark::State& state) {
-  auto provider = make_provider(SamplerOptions{.root = SamplerKind::kAlwaysOff, .ratio = 1.0, .parent_based = true}, 2048);
+  auto provider = make_provider(
+      SamplerOptions{.root = SamplerKind::kAlwaysOff, .ratio = 1.0, .parent_based = true}, 2048);
   Tracer& tracer = provider->tracer();
   for (auto _ : state) {
     Span span = tracer.start_span("process orders");
@@ -277,7 +286,8 @@ BENCHMARK(BM_SpanUnsampled);
 
 // Unsampled with the six attribute calls: each must be a cheap no-op.
 void BM_SpanUnsampledSixAttributes(benchmark::State& state) {
-  auto provider = make_provider(SamplerOptions{.root = SamplerKind::kAlwaysOff, .ratio = 1.0, .parent_based = true}, 2048);
+  auto provider = make_provider(
+      SamplerOptions{.root = SamplerKind::kAlwaysOff, .ratio = 1.0, .parent_based = true}, 2048);
   Tracer& tracer = provider->tracer();
   std::int64_t offset = 0;
   for (auto _ : state) {

@@ -8,9 +8,10 @@
 #include <string_view>
 #include <utility>
 
-#include "common/env_values.h"
 #include "edaobs/core/text.h"
 #include "edaobs/telemetry/sdk/metrics/process_metrics.h"
+
+#include "common/env_values.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -52,8 +53,8 @@ TelemetryOptions TelemetryOptions::from_env(std::string service_name, std::strin
   TelemetryOptions options;
   options.tracing = TracerProviderOptions::from_env();
   // OTEL_SERVICE_NAME (read into tracing) wins over the agent's default name.
-  const bool name_from_env = !env_or("OTEL_SERVICE_NAME", "").empty() ||
-                             options.tracing.service_name != "unknown_service";
+  const bool name_from_env =
+      !env_or("OTEL_SERVICE_NAME", "").empty() || options.tracing.service_name != "unknown_service";
   options.service_name = name_from_env ? options.tracing.service_name : std::move(service_name);
   options.tracing.service_name = options.service_name;
   if (options.tracing.service_version.empty()) options.tracing.service_version = service_version;
@@ -71,8 +72,7 @@ TelemetryOptions TelemetryOptions::from_env(std::string service_name, std::strin
   return options;
 }
 
-Telemetry::Telemetry(TelemetryOptions options)
-    : Telemetry(std::move(options), nullptr, false) {}
+Telemetry::Telemetry(TelemetryOptions options) : Telemetry(std::move(options), nullptr, false) {}
 
 Telemetry::Telemetry(TelemetryOptions options, std::unique_ptr<SpanExporter> exporter)
     : Telemetry(std::move(options), std::move(exporter), true) {}
@@ -127,7 +127,8 @@ void Telemetry::shutdown() noexcept {
   stop_serving();
   const auto deadline = std::chrono::steady_clock::now() + options_.shutdown_timeout;
   const auto remaining = [&] {
-    return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()),
+    return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                        deadline - std::chrono::steady_clock::now()),
                     std::chrono::milliseconds(0));
   };
   try {
@@ -159,9 +160,10 @@ void Telemetry::register_self_metrics() {
     sink.counter("telemetry_spans_dropped_total",
                  "Spans dropped because the export queue was full or closed.",
                  static_cast<double>(spans.spans_dropped));
-    sink.counter("telemetry_spans_failed_total",
-                 "Spans in batches whose export failed, or rejected by the endpoint (partial success).",
-                 static_cast<double>(spans.spans_failed));
+    sink.counter(
+        "telemetry_spans_failed_total",
+        "Spans in batches whose export failed, or rejected by the endpoint (partial success).",
+        static_cast<double>(spans.spans_failed));
     sink.counter("telemetry_export_failures_total", "Failed span export calls (batches).",
                  static_cast<double>(spans.export_failures));
     sink.gauge("telemetry_span_queue_size", "Spans waiting in the export queue.",
@@ -173,7 +175,8 @@ void Telemetry::register_self_metrics() {
                  "Log lines dropped because the log queue was full or the write failed.",
                  static_cast<double>(logs.lines_dropped));
     const LogExportStats exported = log_exporter_ ? log_exporter_->stats() : LogExportStats{};
-    sink.counter("telemetry_log_records_exported_total", "Log records accepted by the OTLP endpoint.",
+    sink.counter("telemetry_log_records_exported_total",
+                 "Log records accepted by the OTLP endpoint.",
                  static_cast<double>(exported.exported));
     sink.counter("telemetry_log_records_dropped_total",
                  "Log records not sent over OTLP because the export queue was full or closed.",

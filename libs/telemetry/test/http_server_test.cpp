@@ -1,12 +1,13 @@
 // The HTTP endpoints, exercised over real sockets on an ephemeral port.
-#include "http_test_client.h"
-
 #include <atomic>
-#include <boost/json.hpp>
 #include <future>
 #include <thread>
 
+#include <boost/json.hpp>
+
 #include "edaobs/telemetry/metrics/registry.h"
+
+#include "http_test_client.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -53,7 +54,8 @@ TEST(HttpServer, HealthAndReadiness) {
   const Response health = client.get("/health");
   EXPECT_EQ(health.result_int(), 200U);
   EXPECT_EQ(health[http::field::content_type], "application/json");
-  EXPECT_EQ(boost::json::parse(health.body()), boost::json::parse(R"({"status":"ok","checks":{}})"));
+  EXPECT_EQ(boost::json::parse(health.body()),
+            boost::json::parse(R"({"status":"ok","checks":{}})"));
 
   const Response not_ready = client.get("/ready");
   EXPECT_EQ(not_ready.result_int(), 503U);
@@ -69,8 +71,7 @@ TEST(HttpServer, HealthAndReadiness) {
   readiness.add_check("throws", []() -> bool { throw std::runtime_error("broker \"gone\""); });
   const Response failing = client.get("/ready");
   EXPECT_EQ(failing.result_int(), 503U);
-  EXPECT_EQ(boost::json::parse(failing.body()).at("checks").at("throws"),
-            "error: broker \"gone\"");
+  EXPECT_EQ(boost::json::parse(failing.body()).at("checks").at("throws"), "error: broker \"gone\"");
 }
 
 TEST(HttpServer, HealthFailsWhileALivenessCheckFails) {
@@ -100,7 +101,8 @@ TEST(HttpServer, CustomRoutesAndErrors) {
   server.start();
   // Routes may be added while running (the Telemetry object starts the server first).
   server.add_route("post", "/events", [](const HttpRequest& request) {
-    return HttpResponse{202, "text/plain",
+    return HttpResponse{202,
+                        "text/plain",
                         request.method + " " + request.path + "?" + request.query + " " +
                             std::string(request.header("x-event-type").value_or("none")) + " " +
                             request.body,
@@ -109,10 +111,12 @@ TEST(HttpServer, CustomRoutesAndErrors) {
   server.add_route("GET", "/boom", [](const HttpRequest&) -> HttpResponse {
     throw std::runtime_error("handler failed");
   });
-  EXPECT_THROW(server.add_route("POST", "/events", [](const HttpRequest&) { return HttpResponse{}; }),
-               std::invalid_argument);
-  EXPECT_THROW(server.add_route("GET", "/metrics", [](const HttpRequest&) { return HttpResponse{}; }),
-               std::invalid_argument);
+  EXPECT_THROW(
+      server.add_route("POST", "/events", [](const HttpRequest&) { return HttpResponse{}; }),
+      std::invalid_argument);
+  EXPECT_THROW(
+      server.add_route("GET", "/metrics", [](const HttpRequest&) { return HttpResponse{}; }),
+      std::invalid_argument);
 
   Client client(server.port());
   const Response accepted = client.send(http::verb::post, "/events?dry=1", R"({"id":1})",
@@ -203,7 +207,7 @@ TEST(HttpServer, StopIsPromptWithConnectedClients) {
   probe.connect({asio::ip::make_address("127.0.0.1"), port}, error);
   EXPECT_EQ(error, asio::error::connection_refused);
 
-  server->stop();  // idempotent
+  server->stop();   // idempotent
   server->start();  // and restartable
   EXPECT_EQ(Client(server->port()).get("/health").result_int(), 200U);
   // The destructor stops a running server.

@@ -4,18 +4,18 @@
 // hanging it.
 #pragma GCC diagnostic ignored "-Wnull-dereference"  // Asio internals inlined here (GCC 12)
 
-#include <gtest/gtest.h>
-
 #include <array>
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <chrono>
-#include <string>
-#include <utility>
-#include <vector>
+#include <gtest/gtest.h>
 
 #include "edaobs/telemetry/http/http_server.h"
 
@@ -66,7 +66,8 @@ class Client {
   }
 
   void write_raw(const std::string& bytes) {
-    throw_on_error(run([&](auto handler) { asio::async_write(socket_, asio::buffer(bytes), handler); }));
+    throw_on_error(
+        run([&](auto handler) { asio::async_write(socket_, asio::buffer(bytes), handler); }));
   }
 
   // Reads once; returns the error (eof once the server has closed the connection).

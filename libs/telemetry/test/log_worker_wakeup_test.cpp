@@ -3,13 +3,14 @@
 // wakes the worker, which writes and goes idle again; then the first caller resumes. The next
 // caller's line must still be written promptly (before the fix the resumed caller left the
 // "wake-up pending" flag set, so nobody woke the worker again until the queue was half full).
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <memory>
 #include <thread>
 
+#include <gtest/gtest.h>
+
 #include "edaobs/telemetry/testing/memory_log_writer.h"
+
 #include "logs/line_counters.h"
 #include "logs/line_sink.h"
 #include "logs/log_record.h"
@@ -71,7 +72,8 @@ TEST_F(LogWorkerWakeup, ACallerPreemptedBeforeItsWakeupCannotSilenceTheNextOne) 
   ASSERT_TRUE(worker.idle());
 
   worker.on_published(publish("third"));
-  EXPECT_TRUE(writer->wait_for_lines(3, 2s)) << "the third line waited for a wake-up that never came";
+  EXPECT_TRUE(writer->wait_for_lines(3, 2s))
+      << "the third line waited for a wake-up that never came";
 }
 
 TEST_F(LogWorkerWakeup, OneCallerPerSleepPaysForTheWakeup) {

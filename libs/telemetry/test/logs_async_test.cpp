@@ -1,8 +1,5 @@
 // The asynchronous side of the Logger: callers never block on a stuck or slow writer, every
 // accepted line is either written or counted as dropped, and the forwarder runs off the caller.
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -13,9 +10,13 @@
 #include <thread>
 #include <vector>
 
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
 #include "edaobs/telemetry/logs/logger.h"
-#include "gated_log_writer.h"
 #include "edaobs/telemetry/testing/memory_log_writer.h"
+
+#include "gated_log_writer.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -88,7 +89,8 @@ TEST(LoggerAsync, SlowWriterWithManyThreadsAccountsForEveryLine) {
       for (int i = 0; i < kPerThread; ++i) {
         const auto before = Clock::now();
         logger.warn("busy", {{"thread", t}, {"i", i}});
-        const auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - before).count();
+        const auto took =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - before).count();
         std::int64_t seen = slowest_call_ns.load();
         while (took > seen && !slowest_call_ns.compare_exchange_weak(seen, took)) {
         }
@@ -147,9 +149,8 @@ TEST(LoggerAsync, ForwarderExceptionsAreSwallowedAndCounted) {
   LoggerOptions options;
   options.writer = writer;
   Logger logger(options);
-  logger.set_forwarder(LogLevel::kError, [](std::string_view) {
-    throw std::runtime_error("broker down");
-  });
+  logger.set_forwarder(LogLevel::kError,
+                       [](std::string_view) { throw std::runtime_error("broker down"); });
   logger.error("one");
   logger.error("two");
   logger.info("not forwarded");

@@ -2,9 +2,6 @@
 // wake-up per line), promptly (a line appears without flush(), flush() does not wait for the
 // batch timer), with exact accounting when the queue is full, and with every accepted line
 // written by the time the Logger is destroyed.
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -17,9 +14,13 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
 #include "edaobs/telemetry/logs/logger.h"
-#include "gated_log_writer.h"
 #include "edaobs/telemetry/testing/memory_log_writer.h"
+
+#include "gated_log_writer.h"
 
 namespace edaobs::telemetry {
 namespace {

@@ -1,9 +1,9 @@
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
 #include <cstdint>
 #include <random>
 #include <string>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 #include "common/json_escape.h"
 
@@ -55,7 +55,8 @@ TEST(JsonEscape, ShortEscapesForCommonCharacters) {
 }
 
 TEST(JsonEscape, ValidUtf8IsCopiedUnchanged) {
-  const std::string text = "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xE2\x80\xA8 \xF4\x8F\xBF\xBF";
+  const std::string text =
+      "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xE2\x80\xA8 \xF4\x8F\xBF\xBF";
   EXPECT_EQ(as_json_literal(text), "\"" + text + "\"");
   EXPECT_EQ(parse_json_string(as_json_literal(text)), text);
 }
@@ -75,7 +76,10 @@ TEST(JsonEscape, InvalidUtf8BecomesReplacementPerMaximalSubpart) {
       {"lead byte F5", "\xF5\x80", repeat(kReplacement, 2)},
       {"stray continuation", "a\x80z", "a" + kReplacement + "z"},
       {"truncated at end", "x\xE2\x82", "x" + kReplacement},
-      {"truncated before ASCII", "\xF0\x9F\x98" "A", kReplacement + "A"},
+      {"truncated before ASCII",
+       "\xF0\x9F\x98"
+       "A",
+       kReplacement + "A"},
       {"lone FF", "\xFF", kReplacement},
   };
   for (const InvalidCase& c : cases) {

@@ -1,8 +1,8 @@
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "edaobs/telemetry/logs/log_level.h"
 #include "edaobs/telemetry/logs/logger.h"

@@ -1,21 +1,20 @@
-#include <gtest/gtest.h>
-
-#include <unistd.h>
-
 #include <algorithm>
-#include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <ctime>
-#include <map>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <regex>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 #include "edaobs/telemetry/logs/logger.h"
 #include "edaobs/telemetry/testing/memory_log_writer.h"
@@ -153,10 +152,9 @@ TEST(Logger, KeysComeInTheDocumentedOrder) {
   }
   const auto objects = capture.objects();
   ASSERT_EQ(objects.size(), 1U);
-  const std::vector<std::string> expected = {"time",       "level",      "msg",
-                                             "trace_id",   "span_id",    "service",
-                                             "event_id",   "event_type", "duration_ms",
-                                             "source",     "attempt",    "topic"};
+  const std::vector<std::string> expected = {"time",        "level",   "msg",      "trace_id",
+                                             "span_id",     "service", "event_id", "event_type",
+                                             "duration_ms", "source",  "attempt",  "topic"};
   EXPECT_EQ(keys_of(objects[0]), expected);
   EXPECT_EQ(objects[0].at("level").as_string(), "WARN");
   EXPECT_EQ(objects[0].at("service").as_string(), "test-service");
@@ -167,7 +165,8 @@ TEST(Logger, KeysComeInTheDocumentedOrder) {
 
 TEST(Logger, TimeIsRfc3339UtcWithMillisecondsAndCurrent) {
   Capture capture;
-  const auto before = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const auto before =
+      std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
   capture.logger->info("tick");
   const auto after = std::chrono::system_clock::now();
   const auto objects = capture.objects();

@@ -7,12 +7,7 @@
 // it must be off before the Asio headers are read.
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -22,10 +17,15 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <gtest/gtest.h>
+
 #include "edaobs/telemetry/logs/logger.h"
-#include "edaobs/telemetry/testing/memory_log_writer.h"
 #include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
 #include "edaobs/telemetry/sdk/trace/resource.h"
+#include "edaobs/telemetry/testing/memory_log_writer.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -70,7 +70,9 @@ class FakeCollector {
     thread_.join();
   }
 
-  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1/logs"; }
+  [[nodiscard]] std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/v1/logs";
+  }
   [[nodiscard]] std::vector<Request> requests() const {
     const std::lock_guard lock(mutex_);
     return requests_;
@@ -112,8 +114,8 @@ class FakeCollector {
       int status = 200;
       {
         std::unique_lock lock(mutex_);
-        requests_.push_back({std::string(request.target()), std::string(request[http::field::content_type]),
-                             request.body()});
+        requests_.push_back({std::string(request.target()),
+                             std::string(request[http::field::content_type]), request.body()});
         status = script_[std::min(requests_.size() - 1, script_.size() - 1)];
         changed_.notify_all();
         if (status == 0) {
@@ -205,7 +207,8 @@ TEST(OtlpLogExporter, AFullQueueDropsTheNewestRecordsAndCountsThem) {
   options.max_export_batch_size = 4;
   options.timeout = 60s;
   options.export_timeout = 60s;
-  LoggedAgent agent(std::make_shared<OtlpLogExporter>(options, test_resource(), std::vector<std::string>{}));
+  LoggedAgent agent(
+      std::make_shared<OtlpLogExporter>(options, test_resource(), std::vector<std::string>{}));
   for (int i = 0; i < 4; ++i) {
     agent.logger->info("fills the first batch", {{"i", i}});
   }
@@ -235,7 +238,8 @@ TEST(OtlpLogExporter, AHungCollectorNeverSlowsTheLogger) {
   options.max_export_batch_size = 8;
   options.timeout = 60s;
   options.export_timeout = 60s;
-  LoggedAgent agent(std::make_shared<OtlpLogExporter>(options, test_resource(), std::vector<std::string>{}));
+  LoggedAgent agent(
+      std::make_shared<OtlpLogExporter>(options, test_resource(), std::vector<std::string>{}));
   constexpr int kLines = 5000;
   // In bursts the logger's own queue holds: the JSON lines are all written although the export
   // worker is stuck on its first batch, and each flush returns as soon as they are.
@@ -337,15 +341,16 @@ TEST(OtlpLogExporterOptions, DefaultsAreTheSdkOnes) {
 }
 
 TEST(OtlpLogExporterOptions, ReadsTheStandardVariables) {
-  const OtlpLogExporterOptions options = from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/"},
-                                               {"OTEL_EXPORTER_OTLP_HEADERS", "a=1"},
-                                               {"OTEL_EXPORTER_OTLP_LOGS_HEADERS", "b=2%203"},
-                                               {"OTEL_EXPORTER_OTLP_TIMEOUT", "700"},
-                                               {"OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "gzip"},
-                                               {"OTEL_BLRP_MAX_QUEUE_SIZE", "100"},
-                                               {"OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "10"},
-                                               {"OTEL_BLRP_SCHEDULE_DELAY", "250"},
-                                               {"OTEL_BLRP_EXPORT_TIMEOUT", "900"}});
+  const OtlpLogExporterOptions options =
+      from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/"},
+            {"OTEL_EXPORTER_OTLP_HEADERS", "a=1"},
+            {"OTEL_EXPORTER_OTLP_LOGS_HEADERS", "b=2%203"},
+            {"OTEL_EXPORTER_OTLP_TIMEOUT", "700"},
+            {"OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "gzip"},
+            {"OTEL_BLRP_MAX_QUEUE_SIZE", "100"},
+            {"OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "10"},
+            {"OTEL_BLRP_SCHEDULE_DELAY", "250"},
+            {"OTEL_BLRP_EXPORT_TIMEOUT", "900"}});
   EXPECT_EQ(options.endpoint, "http://collector:4318/v1/logs");
   ASSERT_EQ(options.headers.size(), 2U);
   EXPECT_EQ(options.headers[1].value, "2 3");
@@ -358,8 +363,9 @@ TEST(OtlpLogExporterOptions, ReadsTheStandardVariables) {
 }
 
 TEST(OtlpLogExporterOptions, TheLogsEndpointIsUsedAsIsAndWins) {
-  const OtlpLogExporterOptions options = from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:4318"},
-                                               {"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "http://b:9/custom"}});
+  const OtlpLogExporterOptions options =
+      from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:4318"},
+            {"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "http://b:9/custom"}});
   EXPECT_EQ(options.endpoint, "http://b:9/custom");
 }
 
@@ -379,10 +385,14 @@ TEST(OtlpLogExporterOptions, BadValuesNameTheirVariable) {
     return std::string("no error");
   };
   EXPECT_TRUE(message_of({{"OTEL_LOGS_EXPORTER", "console"}}).starts_with("OTEL_LOGS_EXPORTER:"));
-  EXPECT_TRUE(message_of({{"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "grpc"}}).starts_with("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL:"));
-  EXPECT_TRUE(message_of({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"}}).starts_with("OTEL_EXPORTER_OTLP_PROTOCOL:"));
-  EXPECT_TRUE(message_of({{"OTEL_BLRP_MAX_QUEUE_SIZE", "0"}}).starts_with("OTEL_BLRP_MAX_QUEUE_SIZE:"));
-  EXPECT_TRUE(message_of({{"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "https://x"}}).starts_with("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT:"));
+  EXPECT_TRUE(message_of({{"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "grpc"}})
+                  .starts_with("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL:"));
+  EXPECT_TRUE(message_of({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"}})
+                  .starts_with("OTEL_EXPORTER_OTLP_PROTOCOL:"));
+  EXPECT_TRUE(
+      message_of({{"OTEL_BLRP_MAX_QUEUE_SIZE", "0"}}).starts_with("OTEL_BLRP_MAX_QUEUE_SIZE:"));
+  EXPECT_TRUE(message_of({{"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "https://x"}})
+                  .starts_with("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT:"));
   // A general http/json meant for the traces is fine when the logs' own setting says protobuf.
   EXPECT_EQ(message_of({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"},
                         {"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/protobuf"}}),

@@ -4,8 +4,6 @@
 // opentelemetry-proto Python package and compares it with the request written out below (see the
 // script). The venv that holds the package is made by scripts/deps.sh; without it this test fails
 // (it never skips).
-#include <gtest/gtest.h>
-
 #include <cstdio>
 #include <deque>
 #include <filesystem>
@@ -16,7 +14,10 @@
 #include <unistd.h>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "edaobs/telemetry/trace/propagation.h"
+
 #include "logs/log_record.h"
 #include "logs/otlp_logs_protobuf.h"
 
@@ -24,7 +25,8 @@
 #error "EDAOBS_OTLP_PEER_PYTHON must name the venv's python (set by libs/telemetry/CMakeLists.txt)"
 #endif
 #ifndef EDAOBS_OTLP_LOGS_PEER_SCRIPT
-#error "EDAOBS_OTLP_LOGS_PEER_SCRIPT must name logs_otlp_peer_check.py (set by libs/telemetry/CMakeLists.txt)"
+#error \
+    "EDAOBS_OTLP_LOGS_PEER_SCRIPT must name logs_otlp_peer_check.py (set by libs/telemetry/CMakeLists.txt)"
 #endif
 
 namespace edaobs::telemetry {
@@ -44,8 +46,10 @@ class Records {
   void add(LogLevel level, std::string_view file, std::uint32_t line, std::string_view msg,
            std::initializer_list<LogField> fields, const SpanContext& context) {
     EncodedCall& call = calls_.emplace_back();
-    encode_log_record(call.bytes, msg, std::span<const LogField>(fields.begin(), fields.size()), context, 16);
-    ASSERT_TRUE(decode_log_record(std::string_view(call.bytes.data(), call.bytes.size()), call.decoded));
+    encode_log_record(call.bytes, msg, std::span<const LogField>(fields.begin(), fields.size()),
+                      context, 16);
+    ASSERT_TRUE(
+        decode_log_record(std::string_view(call.bytes.data(), call.bytes.size()), call.decoded));
     const auto time = std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(
             std::chrono::nanoseconds(kFirstTime + inputs_.size())));
@@ -63,7 +67,8 @@ SpanContext context_of(std::string_view traceparent) { return *parse_traceparent
 std::string encode_every_field() {
   Records records;
   const SpanContext sampled = context_of("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
-  const SpanContext unsampled = context_of("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00");
+  const SpanContext unsampled =
+      context_of("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00");
   records.add(LogLevel::kInfo, "/src/agents/enricher/main.cpp", 42, "order accepted",
               {{"event_id", "e-1"},
                {"empty", ""},
@@ -179,7 +184,8 @@ class OtlpLogsPeerCheck : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(fs::exists(EDAOBS_OTLP_PEER_PYTHON))
         << "the Python venv with opentelemetry-proto is missing at " << EDAOBS_OTLP_PEER_PYTHON
-        << ": run `make deps` (scripts/deps.sh installs it), with the same EDAOBS_STACK_DIR as at configure time";
+        << ": run `make deps` (scripts/deps.sh installs it), with the same EDAOBS_STACK_DIR as at "
+           "configure time";
     dir_ = fs::temp_directory_path() / ("edaobs-otlp-logs-peer-" + std::to_string(::getpid()));
     fs::create_directories(dir_);
     protobuf_ = encode_every_field();
@@ -194,8 +200,8 @@ class OtlpLogsPeerCheck : public ::testing::Test {
     const fs::path js = dir_ / "expected.json";
     std::ofstream(pb, std::ios::binary) << protobuf;
     std::ofstream(js, std::ios::binary) << expected;
-    return run(std::string(EDAOBS_OTLP_PEER_PYTHON) + " " + EDAOBS_OTLP_LOGS_PEER_SCRIPT + " " + pb.string() +
-               " " + js.string());
+    return run(std::string(EDAOBS_OTLP_PEER_PYTHON) + " " + EDAOBS_OTLP_LOGS_PEER_SCRIPT + " " +
+               pb.string() + " " + js.string());
   }
 
   fs::path dir_;
@@ -230,7 +236,9 @@ TEST_F(OtlpLogsPeerCheck, CheckerRejectsAWrongFieldNumber) {
   // severity_text (field 3, wire type 2: tag 0x1A) rewritten as field 4 (tag 0x22), which
   // LogRecord reserves: an unknown field of the same width.
   std::string protobuf = protobuf_;
-  constexpr std::string_view text = "\x1A\x05" "DEBUG";
+  constexpr std::string_view text =
+      "\x1A\x05"
+      "DEBUG";
   const std::size_t at = protobuf.find(text);
   ASSERT_NE(at, std::string::npos);
   protobuf[at] = '\x22';

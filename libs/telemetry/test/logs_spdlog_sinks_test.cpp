@@ -1,18 +1,17 @@
 // The logger hands each finished JSON line to ordinary spdlog sinks as well: here spdlog's own
 // rotating-file sink, attached in one line, gets the same lines as the main output, rotates, and
 // a sink that throws costs only its own copy of a line.
-#include <gtest/gtest.h>
-#include <spdlog/sinks/base_sink.h>
-#include <spdlog/sinks/rotating_file_sink.h>
-
-#include <boost/json.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/sinks/rotating_file_sink.h>
 
 #include "edaobs/telemetry/logs/logger.h"
 #include "edaobs/telemetry/testing/memory_log_writer.h"
@@ -33,8 +32,8 @@ class LogSinksTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir = std::filesystem::temp_directory_path() /
-          ("edaobs-sinks-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+          ("edaobs-sinks-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+           "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
   }
@@ -51,7 +50,8 @@ class LogSinksTest : public ::testing::Test {
 
 TEST_F(LogSinksTest, ARotatingFileSinkGetsTheSameJsonLines) {
   LoggerOptions o = options();
-  o.sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>((dir / "agent.log").string(), 1 << 20, 2));
+  o.sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+      (dir / "agent.log").string(), 1 << 20, 2));
   {
     Logger log(o);
     for (int i = 0; i < 5; ++i) log.info("order handled", {{"n", i}});
@@ -67,10 +67,12 @@ TEST_F(LogSinksTest, ARotatingFileSinkGetsTheSameJsonLines) {
 
 TEST_F(LogSinksTest, TheRotatingFileSinkRotates) {
   LoggerOptions o = options();
-  o.sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>((dir / "agent.log").string(), 2048, 2));
+  o.sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+      (dir / "agent.log").string(), 2048, 2));
   {
     Logger log(o);
-    for (int i = 0; i < 100; ++i) log.info("a line long enough to fill two kilobytes soon", {{"n", i}});
+    for (int i = 0; i < 100; ++i)
+      log.info("a line long enough to fill two kilobytes soon", {{"n", i}});
     ASSERT_TRUE(log.flush(5s));
   }
   EXPECT_TRUE(std::filesystem::exists(dir / "agent.1.log")) << "rotated once at least";

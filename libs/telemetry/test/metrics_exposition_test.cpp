@@ -1,11 +1,11 @@
 // The two text formats: exact lines, escaping, number spelling, exemplars, negotiation.
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <limits>
 #include <optional>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "edaobs/telemetry/metrics/registry.h"
 #include "edaobs/telemetry/trace/span_context.h"
@@ -66,8 +66,8 @@ TEST(MetricsExposition, EscapesLabelValuesAndHelp) {
       .set(1);
   const std::string prometheus = registry.render(ExpositionFormat::kPrometheusText004);
   // Prometheus text: HELP escapes backslash and newline only.
-  EXPECT_TRUE(contains(prometheus,
-                       "# HELP odd Help with \\\\ backslash, \"quotes\"\\nand a newline.\n"))
+  EXPECT_TRUE(
+      contains(prometheus, "# HELP odd Help with \\\\ backslash, \"quotes\"\\nand a newline.\n"))
       << prometheus;
   EXPECT_TRUE(contains(prometheus, "odd{service=\"q\\\"uote\",v=\"a\\\\b\\\"c\\nd\"} 1\n"))
       << prometheus;
@@ -148,8 +148,10 @@ TEST(MetricsExposition, FamiliesAndSeriesAreSorted) {
 
 SpanContext sampled_context() {
   SpanContext context;
-  for (std::size_t i = 0; i < 16; ++i) context.trace_id.bytes[i] = static_cast<std::uint8_t>(0xa0 + i);
-  for (std::size_t i = 0; i < 8; ++i) context.span_id.bytes[i] = static_cast<std::uint8_t>(0x10 + i);
+  for (std::size_t i = 0; i < 16; ++i)
+    context.trace_id.bytes[i] = static_cast<std::uint8_t>(0xa0 + i);
+  for (std::size_t i = 0; i < 8; ++i)
+    context.span_id.bytes[i] = static_cast<std::uint8_t>(0x10 + i);
   context.trace_flags = kTraceFlagSampled;
   return context;
 }
@@ -157,8 +159,7 @@ SpanContext sampled_context() {
 TEST(MetricsExposition, OpenMetricsExemplarsOnBucketLines) {
   Registry registry({{"service", "svc"}});
   Histogram& histogram =
-      registry.histogram("event_processing_duration_seconds", "Duration.", {}, {0.1, 1})
-          .with({});
+      registry.histogram("event_processing_duration_seconds", "Duration.", {}, {0.1, 1}).with({});
   const SpanContext context = sampled_context();
   {
     ActiveContextScope scope(context);
@@ -176,8 +177,8 @@ TEST(MetricsExposition, OpenMetricsExemplarsOnBucketLines) {
   EXPECT_LE(std::abs(*seconds - now_seconds()), 60);
   EXPECT_TRUE(contains(openmetrics,
                        "event_processing_duration_seconds_bucket{service=\"svc\",le=\"0.1\"} 1\n"));
-  EXPECT_TRUE(contains(openmetrics,
-                       "event_processing_duration_seconds_bucket{service=\"svc\",le=\"+Inf\"} 2\n"));
+  EXPECT_TRUE(contains(
+      openmetrics, "event_processing_duration_seconds_bucket{service=\"svc\",le=\"+Inf\"} 2\n"));
   EXPECT_TRUE(openmetrics.ends_with("# EOF\n"));
   // The Prometheus text format has no exemplars.
   EXPECT_FALSE(contains(registry.render(ExpositionFormat::kPrometheusText004), "trace_id"));
@@ -190,12 +191,14 @@ TEST(MetricsExposition, OpenMetricsCounterExemplar) {
   counter.inc();
   counter.inc(5, SpanContext{});  // invalid context: counted, no exemplar change
   const std::string openmetrics = registry.render(ExpositionFormat::kOpenMetrics100);
-  const auto exemplar = rest_of_line(
-      openmetrics, "orders_total 8 # {trace_id=\"a0a1a2a3a4a5a6a7a8a9aaabacadaeaf\","
+  const auto exemplar =
+      rest_of_line(openmetrics,
+                   "orders_total 8 # {trace_id=\"a0a1a2a3a4a5a6a7a8a9aaabacadaeaf\","
                    "span_id=\"1011121314151617\"} 2 ");
   ASSERT_TRUE(exemplar.has_value()) << openmetrics;
   EXPECT_TRUE(exemplar_seconds(*exemplar).has_value()) << *exemplar;
-  EXPECT_TRUE(contains(registry.render(ExpositionFormat::kPrometheusText004), "\norders_total 8\n"));
+  EXPECT_TRUE(
+      contains(registry.render(ExpositionFormat::kPrometheusText004), "\norders_total 8\n"));
 }
 
 TEST(MetricsExposition, CallbackSamples) {
@@ -211,15 +214,18 @@ TEST(MetricsExposition, CallbackSamples) {
   });
   registry.add_collect_callback([](CallbackSink&) { throw std::runtime_error("boom"); });
   const std::string text = registry.render();
-  EXPECT_TRUE(contains(text, "# TYPE consumer_lag gauge\n"
-                             "consumer_lag{service=\"svc\",topic=\"t\",partition=\"0\"} 5\n"
-                             "consumer_lag{service=\"svc\",topic=\"t\",partition=\"1\"} 7\n"))
+  EXPECT_TRUE(contains(text,
+                       "# TYPE consumer_lag gauge\n"
+                       "consumer_lag{service=\"svc\",topic=\"t\",partition=\"0\"} 5\n"
+                       "consumer_lag{service=\"svc\",topic=\"t\",partition=\"1\"} 7\n"))
       << text;
-  EXPECT_TRUE(contains(text, "# TYPE spans_exported_total counter\n"
-                             "spans_exported_total{service=\"svc\"} 12\n"));
+  EXPECT_TRUE(contains(text,
+                       "# TYPE spans_exported_total counter\n"
+                       "spans_exported_total{service=\"svc\"} 12\n"));
   const std::string openmetrics = registry.render(ExpositionFormat::kOpenMetrics100);
-  EXPECT_TRUE(contains(openmetrics, "# TYPE spans_exported counter\n"
-                                    "spans_exported_total{service=\"svc\"} 12\n"));
+  EXPECT_TRUE(contains(openmetrics,
+                       "# TYPE spans_exported counter\n"
+                       "spans_exported_total{service=\"svc\"} 12\n"));
 }
 
 TEST(MetricsExposition, CallbackCannotShadowRegisteredFamily) {

@@ -1,11 +1,11 @@
 // Histogram bucket maths and exemplar capture.
-#include <gtest/gtest.h>
-
+#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <atomic>
 #include <limits>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "edaobs/telemetry/metrics/histogram.h"
 #include "edaobs/telemetry/trace/span_context.h"
@@ -26,8 +26,8 @@ SpanContext make_context(std::uint8_t seed, bool sampled) {
 }
 
 TEST(MetricsHistogram, DefaultBucketsArePrometheusDefaults) {
-  EXPECT_EQ(default_buckets(), (std::vector<double>{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-                                                    2.5, 5, 10}));
+  EXPECT_EQ(default_buckets(),
+            (std::vector<double>{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}));
   EXPECT_EQ(linear_buckets(1, 2, 3), (std::vector<double>{1, 3, 5}));
   EXPECT_EQ(exponential_buckets(1, 10, 3), (std::vector<double>{1, 10, 100}));
   EXPECT_THROW(static_cast<void>(exponential_buckets(0, 2, 3)), std::invalid_argument);
@@ -36,12 +36,12 @@ TEST(MetricsHistogram, DefaultBucketsArePrometheusDefaults) {
 TEST(MetricsHistogram, UpperBoundsAreInclusive) {
   const std::vector<double> bounds{1.0, 2.0, 5.0};
   Histogram histogram(bounds);
-  histogram.observe(1.0);   // exactly on a bound: counts in le="1"
+  histogram.observe(1.0);  // exactly on a bound: counts in le="1"
   histogram.observe(1.0000001);
   histogram.observe(2.0);
   histogram.observe(-3.0);  // below every bound: first bucket
   histogram.observe(5.0);
-  histogram.observe(7.0);   // above every bound: +Inf only
+  histogram.observe(7.0);  // above every bound: +Inf only
   EXPECT_EQ(histogram.bucket_count(0), 2U);
   EXPECT_EQ(histogram.bucket_count(1), 2U);
   EXPECT_EQ(histogram.bucket_count(2), 1U);

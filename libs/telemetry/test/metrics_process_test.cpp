@@ -1,16 +1,16 @@
 // Process metrics from /proc/self: present, typed, and plausible for this very process.
-#include <gtest/gtest.h>
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <ctime>
+#include <fcntl.h>
 #include <string>
+#include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
 
-#include "edaobs/telemetry/sdk/metrics/process_metrics.h"
+#include <gtest/gtest.h>
+
 #include "edaobs/telemetry/metrics/registry.h"
+#include "edaobs/telemetry/sdk/metrics/process_metrics.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -59,9 +59,8 @@ TEST(MetricsProcess, AllMetricsPresentAndSane) {
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
   EXPECT_EQ(sample(text, "process_max_fds"), static_cast<double>(limit.rlim_cur));
   const double start = sample(text, "process_start_time_seconds");
-  const double now = std::chrono::duration<double>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   EXPECT_LE(start, now + 1);
   EXPECT_GT(start, now - 3600);  // this test process started within the hour
 

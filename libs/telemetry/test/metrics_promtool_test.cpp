@@ -1,16 +1,16 @@
 // Feeds a registry with every metric kind, process metrics and hostile label values to
 // `promtool check metrics`; any complaint (non-zero exit or any output line) fails the test.
-#include <gtest/gtest.h>
-#include <sys/wait.h>
-
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <sys/wait.h>
 
-#include "edaobs/telemetry/sdk/metrics/process_metrics.h"
+#include <gtest/gtest.h>
+
 #include "edaobs/telemetry/metrics/registry.h"
+#include "edaobs/telemetry/sdk/metrics/process_metrics.h"
 #include "edaobs/telemetry/trace/span_context.h"
 
 namespace edaobs::telemetry {
@@ -64,8 +64,9 @@ void fill(Registry& registry) {
   context.trace_flags = kTraceFlagSampled;
   ActiveContextScope scope(context);
   for (double v : {0.001, 0.02, 0.3, 4.0, 100.0}) histogram.observe(v);
-  registry.histogram("message_broker_publish_duration_seconds", "Publish latency.", {"topic"},
-                     exponential_buckets(0.0001, 4, 8))
+  registry
+      .histogram("message_broker_publish_duration_seconds", "Publish latency.", {"topic"},
+                 exponential_buckets(0.0001, 4, 8))
       .with({"orders"})
       .observe(0.002);
   registry.add_collect_callback([](CallbackSink& sink) {
@@ -88,7 +89,8 @@ TEST(MetricsPromtool, PrometheusTextPassesPromtoolCheckMetrics) {
   const CommandResult result = run(std::string(kPromtool) + " check metrics < " + path.string());
   std::filesystem::remove(path);
   EXPECT_EQ(result.exit_code, 0) << result.output << "\n--- input ---\n" << text;
-  EXPECT_EQ(result.output, "") << "promtool complained:\n" << result.output << "\n--- input ---\n"
+  EXPECT_EQ(result.output, "") << "promtool complained:\n"
+                               << result.output << "\n--- input ---\n"
                                << text;
   // The test only means something if the input really held every kind.
   for (const char* needle :

@@ -1,11 +1,11 @@
 // Registration rules, series identity and concurrent updates.
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "edaobs/telemetry/metrics/registry.h"
 
@@ -33,16 +33,18 @@ TEST(MetricsRegistry, RejectsInvalidMetricNames) {
 
 TEST(MetricsRegistry, RejectsInvalidLabelNames) {
   Registry registry({{"service", "svc"}});
-  EXPECT_NE(error_of([&] { registry.counter("a_total", "h", {"__reserved"}); })
-                .find("invalid label name '__reserved'"),
+  EXPECT_NE(error_of([&] {
+              registry.counter("a_total", "h", {"__reserved"});
+            }).find("invalid label name '__reserved'"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { registry.counter("b_total", "h", {"has:colon"}); })
-                .find("invalid label name"),
+  EXPECT_NE(
+      error_of([&] { registry.counter("b_total", "h", {"has:colon"}); }).find("invalid label name"),
+      std::string::npos);
+  EXPECT_NE(error_of([&] {
+              registry.counter("c_total", "h", {"x", "x"});
+            }).find("given twice"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { registry.counter("c_total", "h", {"x", "x"}); }).find("given twice"),
-            std::string::npos);
-  EXPECT_NE(error_of([&] { registry.counter("d_total", "h", {"service"}); })
-                .find("constant label"),
+  EXPECT_NE(error_of([&] { registry.counter("d_total", "h", {"service"}); }).find("constant label"),
             std::string::npos);
   EXPECT_NE(error_of([&] { registry.histogram("e_seconds", "h", {"le"}); }).find("'le'"),
             std::string::npos);
@@ -52,11 +54,13 @@ TEST(MetricsRegistry, RejectsInvalidLabelNames) {
 
 TEST(MetricsRegistry, RejectsBadBuckets) {
   Registry registry;
-  EXPECT_NE(error_of([&] { registry.histogram("h1", "h", {}, {1.0, 1.0}); })
-                .find("strictly increasing"),
+  EXPECT_NE(error_of([&] {
+              registry.histogram("h1", "h", {}, {1.0, 1.0});
+            }).find("strictly increasing"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { registry.histogram("h2", "h", {}, {2.0, 1.0}); })
-                .find("strictly increasing"),
+  EXPECT_NE(error_of([&] {
+              registry.histogram("h2", "h", {}, {2.0, 1.0});
+            }).find("strictly increasing"),
             std::string::npos);
   EXPECT_NE(error_of([&] {
               registry.histogram("h3", "h", {}, {1.0, std::numeric_limits<double>::quiet_NaN()});
@@ -83,8 +87,9 @@ TEST(MetricsRegistry, SameRegistrationReturnsSameFamily) {
 TEST(MetricsRegistry, ConflictingRegistrationIsAnError) {
   Registry registry;
   registry.counter("events_total", "Events.", {"type"});
-  EXPECT_NE(error_of([&] { registry.counter("events_total", "Events.", {"other"}); })
-                .find("already registered as a counter"),
+  EXPECT_NE(error_of([&] {
+              registry.counter("events_total", "Events.", {"other"});
+            }).find("already registered as a counter"),
             std::string::npos);
   EXPECT_THROW(registry.gauge("events_total", "Events."), std::invalid_argument);
   registry.histogram("lat_seconds", "h", {}, {1.0, 2.0});

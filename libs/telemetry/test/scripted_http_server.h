@@ -4,15 +4,16 @@
 // false positive inside Asio before any Asio header (see their first lines).
 #include <algorithm>
 #include <atomic>
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <sys/socket.h>
 #include <thread>
 #include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 
 #include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
 
@@ -46,7 +47,7 @@ class ScriptedHttpServer {
   struct Options {
     std::vector<Reply> script{Reply{}};
     std::uint16_t port = 0;
-    bool keep_alive = false;                 // keep the connection for further requests
+    bool keep_alive = false;                  // keep the connection for further requests
     bool close_silently_after_reply = false;  // promise keep-alive, then close anyway
   };
 
@@ -68,12 +69,15 @@ class ScriptedHttpServer {
     }
     beast::error_code ignored;
     tcp::socket poke(io_);
-    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ignored);  // unblocks accept
+    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_),
+                 ignored);  // unblocks accept
     thread_.join();
   }
 
   [[nodiscard]] std::uint16_t port() const { return port_; }
-  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1/traces"; }
+  [[nodiscard]] std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/v1/traces";
+  }
   [[nodiscard]] std::vector<RecordedRequest> requests() const {
     std::lock_guard lock(mutex_);
     return requests_;

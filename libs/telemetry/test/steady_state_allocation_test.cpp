@@ -2,11 +2,9 @@
 // does per record: a CONSUMER span with the messaging attributes and a child PRODUCER span
 // (ended on another thread, as a delivery report would), a traceparent injected into a reused
 // buffer, one INFO log line with fields, a counter and a histogram update; the spans are exported
-// in batches by an exporter that encodes them as OTLP protobuf (the default) into a reused buffer. A global counting
-// operator new counts every allocation on every thread (caller, delivery thread, span worker,
-// log worker) while 10k events run after a warm-up of 10k.
-#include <gtest/gtest.h>
-
+// in batches by an exporter that encodes them as OTLP protobuf (the default) into a reused buffer.
+// A global counting operator new counts every allocation on every thread (caller, delivery thread,
+// span worker, log worker) while 10k events run after a warm-up of 10k.
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
@@ -16,13 +14,16 @@
 #include <thread>
 #include <vector>
 
-#include "../src/trace/span_data_pool.h"
+#include <gtest/gtest.h>
+
 #include "edaobs/telemetry/logs/logger.h"
-#include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
 #include "edaobs/telemetry/metrics/registry.h"
+#include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
 #include "edaobs/telemetry/sdk/trace/otlp_protobuf.h"
-#include "edaobs/telemetry/trace/propagation.h"
 #include "edaobs/telemetry/sdk/trace/tracer_provider.h"
+#include "edaobs/telemetry/trace/propagation.h"
+
+#include "../src/trace/span_data_pool.h"
 
 namespace {
 
@@ -60,7 +61,8 @@ namespace {
 class EncodingExporter final : public et::SpanExporter {
  public:
   explicit EncodingExporter(et::Resource resource) : resource_(std::move(resource)) {}
-  et::ExportResult export_spans(et::SpanBatch batch, std::chrono::steady_clock::time_point) override {
+  et::ExportResult export_spans(et::SpanBatch batch,
+                                std::chrono::steady_clock::time_point) override {
     body_.clear();
     et::append_otlp_traces_protobuf(body_, resource_, batch);
     return et::ExportResult::kSuccess;
@@ -83,7 +85,9 @@ class DiscardingWriter final : public et::LogWriter {
 // A fixed-size header buffer, as the Kafka producer's header list is reused.
 class FixedCarrier final : public et::TextMapCarrier {
  public:
-  [[nodiscard]] std::optional<std::string_view> get(std::string_view) const override { return std::nullopt; }
+  [[nodiscard]] std::optional<std::string_view> get(std::string_view) const override {
+    return std::nullopt;
+  }
   void set(std::string_view, std::string_view value) override {
     size_ = std::min(value.size(), sizeof buffer_);
     std::copy_n(value.data(), size_, buffer_);
@@ -159,9 +163,12 @@ class AgentTelemetry {
         registry_({{"service", "allocation-test"}}),
         processed_(registry_.counter("events_processed_total", "Events.", {"event_type", "success"})
                        .with({"order.created", "true"})),
-        duration_(registry_.histogram("event_processing_duration_seconds", "Time.", {"event_type"},
-                                      {0.001, 0.01, 0.1, 1}).with({"order.created"})),
-        upstream_(*et::parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")) {}
+        duration_(registry_
+                      .histogram("event_processing_duration_seconds", "Time.", {"event_type"},
+                                 {0.001, 0.01, 0.1, 1})
+                      .with({"order.created"})),
+        upstream_(
+            *et::parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")) {}
 
   // The per-event telemetry of the enricher: two spans with their attributes, one INFO line,
   // the metrics, the send span ended on the delivery thread.
@@ -188,7 +195,8 @@ class AgentTelemetry {
     send.set_attribute("event.id", event_id_);
     send.set_attribute("event.type", "order.created");
     et::inject(send.context(), headers_);
-    log_.info("event enriched", {{"event_id", event_id_}, {"event_type", "order.created"}, {"duration_ms", 0.042}});
+    log_.info("event enriched",
+              {{"event_id", event_id_}, {"event_type", "order.created"}, {"duration_ms", 0.042}});
     processed_.inc();
     duration_.observe(0.0042);
     delivery_.hand_over(std::move(send));
@@ -267,10 +275,12 @@ TEST(SteadyStateAllocation, OneEventsTelemetryAllocatesNothing) {
   const auto pool_after = et::detail::span_data_pool_stats();
   const auto stats = agent.tracer_stats();
   const auto log_stats = agent.log_export_stats();
-  EXPECT_EQ(log_stats.exported, 2U * kEvents) << "every log record must go through the OTLP exporter";
+  EXPECT_EQ(log_stats.exported, 2U * kEvents)
+      << "every log record must go through the OTLP exporter";
   EXPECT_EQ(log_stats.dropped + log_stats.failed, 0U);
   EXPECT_GT(agent.log_bodies(), 0U);
-  EXPECT_EQ(pool_after.fresh_allocations - pool_before.fresh_allocations, 0U) << "span data allocated";
+  EXPECT_EQ(pool_after.fresh_allocations - pool_before.fresh_allocations, 0U)
+      << "span data allocated";
   EXPECT_EQ(pool_after.discarded - pool_before.discarded, 0U) << "span data freed for want of room";
   EXPECT_EQ(stats.spans_dropped, 0U) << "the test must export everything it started";
   EXPECT_EQ(allocations.load(), 0U) << static_cast<double>(allocations.load()) / kEvents

@@ -2,16 +2,15 @@
 // destruction.
 #include "edaobs/telemetry/telemetry.h"
 
-#include <gtest/gtest.h>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <gtest/gtest.h>
 
-#include "edaobs/telemetry/testing/memory_log_writer.h"
 #include "edaobs/telemetry/testing/in_memory_span_exporter.h"
+#include "edaobs/telemetry/testing/memory_log_writer.h"
 
 namespace et = edaobs::telemetry;
 namespace http = boost::beast::http;
@@ -59,17 +58,24 @@ TEST(Telemetry, ServesMetricsWithServiceLabelAndSelfMetrics) {
   auto [status, body] = http_get(telemetry.http().port(), "/metrics");
   EXPECT_EQ(200u, status);
   EXPECT_NE(body.find("work_done_total{service=\"telemetry-test\"} 1"), std::string::npos) << body;
-  EXPECT_NE(body.find("telemetry_spans_started_total{service=\"telemetry-test\"} 1"), std::string::npos) << body;
-  EXPECT_NE(body.find("telemetry_log_lines_dropped_total{service=\"telemetry-test\"} 0"), std::string::npos) << body;
-  EXPECT_NE(body.find("process_resident_memory_bytes{service=\"telemetry-test\"}"), std::string::npos) << body;
-  EXPECT_NE(body.find("process_memory_limit_bytes{service=\"telemetry-test\"}"), std::string::npos) << body;
+  EXPECT_NE(body.find("telemetry_spans_started_total{service=\"telemetry-test\"} 1"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("telemetry_log_lines_dropped_total{service=\"telemetry-test\"} 0"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("process_resident_memory_bytes{service=\"telemetry-test\"}"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("process_memory_limit_bytes{service=\"telemetry-test\"}"), std::string::npos)
+      << body;
   EXPECT_EQ(200u, http_get(telemetry.http().port(), "/health").first);
 }
 
 TEST(Telemetry, ReadinessFollowsRegisteredChecks) {
   auto writer = std::make_shared<et::MemoryLogWriter>();
-  et::Telemetry telemetry(test_options(writer),
-                          std::make_unique<et::InMemorySpanExporter>(std::make_shared<et::InMemorySpanStore>()));
+  et::Telemetry telemetry(test_options(writer), std::make_unique<et::InMemorySpanExporter>(
+                                                    std::make_shared<et::InMemorySpanStore>()));
   std::atomic<bool> connected{false};
   const auto serving = telemetry.serve();
   EXPECT_EQ(503u, http_get(telemetry.http().port(), "/ready").first) << "no check yet: not ready";
@@ -81,8 +87,8 @@ TEST(Telemetry, ReadinessFollowsRegisteredChecks) {
 
 TEST(Telemetry, EndpointsServeOnlyWhileTheServingHandleLives) {
   auto writer = std::make_shared<et::MemoryLogWriter>();
-  et::Telemetry telemetry(test_options(writer),
-                          std::make_unique<et::InMemorySpanExporter>(std::make_shared<et::InMemorySpanStore>()));
+  et::Telemetry telemetry(test_options(writer), std::make_unique<et::InMemorySpanExporter>(
+                                                    std::make_shared<et::InMemorySpanStore>()));
   EXPECT_EQ(telemetry.http().port(), 0) << "nothing is bound before serve()";
   std::uint16_t port = 0;
   {
@@ -100,7 +106,8 @@ TEST(Telemetry, ShutdownExportsQueuedSpansAndFlushesLogsThenStopsEndpoints) {
   auto writer = std::make_shared<et::MemoryLogWriter>();
   std::uint16_t port = 0;
   {
-    et::Telemetry telemetry(test_options(writer), std::make_unique<et::InMemorySpanExporter>(store));
+    et::Telemetry telemetry(test_options(writer),
+                            std::make_unique<et::InMemorySpanExporter>(store));
     const auto serving = telemetry.serve();
     port = telemetry.http().port();
     for (int i = 0; i < 10; ++i) {
@@ -115,7 +122,8 @@ TEST(Telemetry, ShutdownExportsQueuedSpansAndFlushesLogsThenStopsEndpoints) {
   EXPECT_EQ("queued", spans.front().name);
   const auto lines = writer->lines();
   ASSERT_EQ(10u, lines.size());
-  EXPECT_NE(lines.front().find("\"service\":\"telemetry-test\""), std::string::npos) << lines.front();
+  EXPECT_NE(lines.front().find("\"service\":\"telemetry-test\""), std::string::npos)
+      << lines.front();
   EXPECT_NE(lines.front().find("\"trace_id\":\""), std::string::npos) << lines.front();
   EXPECT_THROW(http_get(port, "/health"), boost::system::system_error);
 }
@@ -143,8 +151,9 @@ TEST(Telemetry, LogRecordsGoToTheOtlpLogExporterWithTheSpansResource) {
   }
   ASSERT_EQ(1u, bodies->size());
   const std::string& body = bodies->front();
-  for (const std::string& text : {std::string("sent over otlp"), std::string("e-42"), std::string("telemetry-test"),
-                                  std::string("9.9.9"), instance_id}) {
+  for (const std::string& text :
+       {std::string("sent over otlp"), std::string("e-42"), std::string("telemetry-test"),
+        std::string("9.9.9"), instance_id}) {
     EXPECT_NE(body.find(text), std::string::npos) << text;
   }
   EXPECT_EQ(1u, writer->line_count()) << "the JSON line is written as before";
@@ -161,9 +170,15 @@ TEST(Telemetry, ServesTheLogExportCounters) {
   ASSERT_TRUE(telemetry.log_exporter()->force_flush(std::chrono::seconds(5)));
   auto [status, body] = http_get(telemetry.http().port(), "/metrics");
   EXPECT_EQ(200u, status);
-  EXPECT_NE(body.find("telemetry_log_records_exported_total{service=\"telemetry-test\"} 1"), std::string::npos) << body;
-  EXPECT_NE(body.find("telemetry_log_records_dropped_total{service=\"telemetry-test\"} 0"), std::string::npos) << body;
-  EXPECT_NE(body.find("telemetry_log_export_failures_total{service=\"telemetry-test\"} 0"), std::string::npos) << body;
+  EXPECT_NE(body.find("telemetry_log_records_exported_total{service=\"telemetry-test\"} 1"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("telemetry_log_records_dropped_total{service=\"telemetry-test\"} 0"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("telemetry_log_export_failures_total{service=\"telemetry-test\"} 0"),
+            std::string::npos)
+      << body;
 }
 
 TEST(Telemetry, OtlpLogsOffMakesNoExporter) {

@@ -1,7 +1,5 @@
 // Batch span processor: queue-full accounting, scheduled and batch-size exports, flush and
 // shutdown semantics, failures, cancellation, and many producers at once.
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -9,8 +7,10 @@
 #include <set>
 #include <thread>
 
-#include "edaobs/telemetry/testing/in_memory_span_exporter.h"
+#include <gtest/gtest.h>
+
 #include "edaobs/telemetry/sdk/trace/tracer_provider.h"
+#include "edaobs/telemetry/testing/in_memory_span_exporter.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -50,7 +50,8 @@ class ControlledExporter final : public SpanExporter {
 
   explicit ControlledExporter(std::shared_ptr<Control> control) : control_(std::move(control)) {}
 
-  ExportResult export_spans(SpanBatch batch, std::chrono::steady_clock::time_point deadline) override {
+  ExportResult export_spans(SpanBatch batch,
+                            std::chrono::steady_clock::time_point deadline) override {
     std::unique_lock lock(control_->mutex);
     ++control_->exports_entered;
     control_->changed.notify_all();
@@ -80,7 +81,8 @@ class ControlledExporter final : public SpanExporter {
   std::shared_ptr<Control> control_;
 };
 
-TracerProviderOptions options_with(std::size_t queue, std::size_t batch, std::chrono::milliseconds delay) {
+TracerProviderOptions options_with(std::size_t queue, std::size_t batch,
+                                   std::chrono::milliseconds delay) {
   TracerProviderOptions options;
   options.service_name = "bsp-test";
   options.batch.max_queue_size = queue;
@@ -90,7 +92,9 @@ TracerProviderOptions options_with(std::size_t queue, std::size_t batch, std::ch
 }
 
 // Built with append: GCC 12 reports a false -Wrestrict for "literal" + std::string.
-std::string numbered(std::string_view prefix, int i) { return std::string(prefix).append(std::to_string(i)); }
+std::string numbered(std::string_view prefix, int i) {
+  return std::string(prefix).append(std::to_string(i));
+}
 
 void end_spans(Tracer& tracer, int first, int count) {
   for (int i = first; i < first + count; ++i) {
@@ -99,7 +103,8 @@ void end_spans(Tracer& tracer, int first, int count) {
 }
 
 void expect_accounting_identity(const TracerStats& s) {
-  EXPECT_EQ(s.spans_ended, s.spans_exported + s.spans_failed + s.spans_dropped + s.queue_size + s.in_flight);
+  EXPECT_EQ(s.spans_ended,
+            s.spans_exported + s.spans_failed + s.spans_dropped + s.queue_size + s.in_flight);
 }
 
 TEST(BatchSpanProcessorTest, QueueFullDropsAndCountsWithoutBlocking) {
@@ -141,7 +146,8 @@ TEST(BatchSpanProcessorTest, QueueFullDropsAndCountsWithoutBlocking) {
 
 TEST(BatchSpanProcessorTest, ShutdownExportsEverythingQueuedAndIsIdempotent) {
   auto store = std::make_shared<InMemorySpanStore>();
-  TracerProvider provider(options_with(2048, 512, 1h), std::make_unique<InMemorySpanExporter>(store));
+  TracerProvider provider(options_with(2048, 512, 1h),
+                          std::make_unique<InMemorySpanExporter>(store));
   end_spans(provider.tracer(), 0, 100);  // below the batch size, long before the timer
   EXPECT_EQ(store->size(), 0U);
   EXPECT_TRUE(provider.shutdown(5s));
@@ -160,7 +166,8 @@ TEST(BatchSpanProcessorTest, ShutdownExportsEverythingQueuedAndIsIdempotent) {
 TEST(BatchSpanProcessorTest, DestructorShutsDownAndExports) {
   auto store = std::make_shared<InMemorySpanStore>();
   {
-    TracerProvider provider(options_with(2048, 512, 1h), std::make_unique<InMemorySpanExporter>(store));
+    TracerProvider provider(options_with(2048, 512, 1h),
+                            std::make_unique<InMemorySpanExporter>(store));
     end_spans(provider.tracer(), 0, 7);
   }
   EXPECT_EQ(store->size(), 7U);
@@ -168,7 +175,8 @@ TEST(BatchSpanProcessorTest, DestructorShutsDownAndExports) {
 
 TEST(BatchSpanProcessorTest, ScheduledDelayExportsAPartialBatch) {
   auto store = std::make_shared<InMemorySpanStore>();
-  TracerProvider provider(options_with(2048, 512, 20ms), std::make_unique<InMemorySpanExporter>(store));
+  TracerProvider provider(options_with(2048, 512, 20ms),
+                          std::make_unique<InMemorySpanExporter>(store));
   end_spans(provider.tracer(), 0, 3);
   EXPECT_TRUE(store->wait_for_size(3, 5s));
 }
@@ -229,7 +237,8 @@ TEST(BatchSpanProcessorTest, ShutdownTimeoutCancelsAStuckExporter) {
 
 TEST(BatchSpanProcessorTest, ManyProducersLoseNothingUnaccounted) {
   auto control = std::make_shared<ControlledExporter::Control>();
-  TracerProvider provider(options_with(256, 64, 1ms), std::make_unique<ControlledExporter>(control));
+  TracerProvider provider(options_with(256, 64, 1ms),
+                          std::make_unique<ControlledExporter>(control));
   constexpr int kThreads = 4;
   constexpr int kPerThread = 20000;
   std::vector<std::thread> producers;
@@ -251,12 +260,14 @@ TEST(BatchSpanProcessorTest, ManyProducersLoseNothingUnaccounted) {
   expect_accounting_identity(stats);
   const auto names = control->received();
   EXPECT_EQ(names.size(), stats.spans_exported);
-  EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), names.size()) << "a span was exported twice";
+  EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), names.size())
+      << "a span was exported twice";
 }
 
 TEST(BatchSpanProcessorTest, RejectsInvalidOptions) {
   auto make = [](BatchSpanProcessorOptions o) {
-    return BatchSpanProcessor(o, std::make_unique<InMemorySpanExporter>(std::make_shared<InMemorySpanStore>()));
+    return BatchSpanProcessor(
+        o, std::make_unique<InMemorySpanExporter>(std::make_shared<InMemorySpanStore>()));
   };
   EXPECT_THROW(make({.max_queue_size = 0}), std::invalid_argument);
   EXPECT_THROW(make({.max_export_batch_size = 0}), std::invalid_argument);

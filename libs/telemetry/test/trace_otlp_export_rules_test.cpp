@@ -7,24 +7,25 @@
 // it must be off before the Asio headers are read.
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 
-#include <gtest/gtest.h>
-#include <zlib.h>
-
-#include <boost/json.hpp>
 #include <chrono>
-#include <limits>
-#include <map>
 #include <condition_variable>
 #include <future>
+#include <limits>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+#include <zlib.h>
 
 #include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
 #include "edaobs/telemetry/sdk/trace/otlp_json.h"
 #include "edaobs/telemetry/sdk/trace/otlp_protobuf.h"
 #include "edaobs/telemetry/sdk/trace/otlp_response.h"
 #include "edaobs/telemetry/sdk/trace/tracer_provider.h"
+
 #include "scripted_http_server.h"
 
 namespace edaobs::telemetry {
@@ -45,7 +46,8 @@ std::vector<std::unique_ptr<SpanData>> make_spans(std::size_t n) {
     span->name.append(std::to_string(i));
     span->start_unix_nano = 1;
     span->end_unix_nano = 2;
-    span->attributes.set("payload", std::string_view(std::string(200, 'x')));  // for gzip to squeeze
+    span->attributes.set("payload",
+                         std::string_view(std::string(200, 'x')));  // for gzip to squeeze
     spans.push_back(std::move(span));
   }
   return spans;
@@ -93,8 +95,8 @@ TEST(OtlpExportRulesTest, AttributeLimitsTruncateValuesAndDropAndCountTheExcess)
   std::vector<std::unique_ptr<SpanData>> spans;
   spans.push_back(std::move(span));
 
-  const std::string json =
-      encode_otlp_traces_json(test_resource(), SpanBatch(spans), AttributeLimits{.count = 3, .value_length = 4});
+  const std::string json = encode_otlp_traces_json(test_resource(), SpanBatch(spans),
+                                                   AttributeLimits{.count = 3, .value_length = 4});
   const boost::json::value root = boost::json::parse(json);
   const auto& out = root.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").at(0);
   const auto& attributes = out.at("attributes").as_array();
@@ -103,29 +105,35 @@ TEST(OtlpExportRulesTest, AttributeLimitsTruncateValuesAndDropAndCountTheExcess)
   EXPECT_EQ(attributes[1].at("value").at("intValue").as_string(), "2");
   EXPECT_EQ(attributes[2].at("value").at("stringValue").as_string(), "shor");
   EXPECT_EQ(out.at("droppedAttributesCount").as_int64(), 2);
-  EXPECT_EQ(out.at("events").at(0).at("attributes").at(0).at("value").at("stringValue").as_string(), "0123");
+  EXPECT_EQ(out.at("events").at(0).at("attributes").at(0).at("value").at("stringValue").as_string(),
+            "0123");
   // The resource is exempt.
   bool long_resource_value = false;
   for (const auto& kv : root.at("resourceSpans").at(0).at("resource").at("attributes").as_array()) {
-    long_resource_value = long_resource_value || kv.at("value").at("stringValue").as_string().size() > 4;
+    long_resource_value =
+        long_resource_value || kv.at("value").at("stringValue").as_string().size() > 4;
   }
   EXPECT_TRUE(long_resource_value);
   // Without limits nothing changes.
-  EXPECT_EQ(encode_otlp_traces_json(test_resource(), SpanBatch(spans)).find("left out too") != std::string::npos, true);
+  EXPECT_EQ(encode_otlp_traces_json(test_resource(), SpanBatch(spans)).find("left out too") !=
+                std::string::npos,
+            true);
 }
 
 TEST(OtlpExportRulesTest, AttributeLimitsComeFromTheEnvironment) {
   const auto from = [](std::map<std::string, std::string, std::less<>> env) {
-    return TracerProviderOptions::from_env([env](std::string_view name) -> std::optional<std::string> {
-      if (auto it = env.find(name); it != env.end()) {
-        return it->second;
-      }
-      return std::nullopt;
-    });
+    return TracerProviderOptions::from_env(
+        [env](std::string_view name) -> std::optional<std::string> {
+          if (auto it = env.find(name); it != env.end()) {
+            return it->second;
+          }
+          return std::nullopt;
+        });
   };
   EXPECT_EQ(from({}).attribute_limits.count, 128U);
   EXPECT_EQ(from({}).attribute_limits.value_length, std::numeric_limits<std::size_t>::max());
-  const auto general = from({{"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "100"}, {"OTEL_ATTRIBUTE_COUNT_LIMIT", "16"}});
+  const auto general =
+      from({{"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "100"}, {"OTEL_ATTRIBUTE_COUNT_LIMIT", "16"}});
   EXPECT_EQ(general.attribute_limits.value_length, 100U);
   EXPECT_EQ(general.attribute_limits.count, 16U);
   const auto span_wins = from({{"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "100"},
@@ -162,7 +170,8 @@ TEST(OtlpExportRulesTest, GzipBodiesInflateBackToTheEncodedRequest) {
     const auto spans = make_spans(20);
     // Twice, so the reused deflate stream and buffers are exercised too.
     for (int round = 0; round < 2; ++round) {
-      ASSERT_EQ(exporter.export_spans(SpanBatch(spans), Clock::now() + 10s), ExportResult::kSuccess);
+      ASSERT_EQ(exporter.export_spans(SpanBatch(spans), Clock::now() + 10s),
+                ExportResult::kSuccess);
     }
     const std::string encoded = protocol == OtlpProtocol::kHttpProtobuf
                                     ? encode_otlp_traces_protobuf(test_resource(), SpanBatch(spans))
@@ -172,7 +181,7 @@ TEST(OtlpExportRulesTest, GzipBodiesInflateBackToTheEncodedRequest) {
     for (const RecordedRequest& r : requests) {
       EXPECT_EQ(r.content_encoding, "gzip");
       EXPECT_EQ(r.content_type, protocol == OtlpProtocol::kHttpProtobuf ? "application/x-protobuf"
-                                                                         : "application/json");
+                                                                        : "application/json");
       EXPECT_LT(r.body.size(), encoded.size() / 4);
       EXPECT_EQ(gunzip(r.body), encoded);
     }
@@ -180,7 +189,8 @@ TEST(OtlpExportRulesTest, GzipBodiesInflateBackToTheEncodedRequest) {
 }
 
 TEST(OtlpExportRulesTest, RetryAfterZeroNeverMakesATightLoop) {
-  ScriptedHttpServer server({.script = {Reply{.status = 503, .retry_after = "0"}, Reply{.status = 503, .retry_after = "0"},
+  ScriptedHttpServer server({.script = {Reply{.status = 503, .retry_after = "0"},
+                                        Reply{.status = 503, .retry_after = "0"},
                                         Reply{.status = 429, .retry_after = "0"}, Reply{}}});
   AttemptLog log;
   OtlpHttpExporterOptions options = options_for(server, log);
@@ -220,11 +230,16 @@ TEST(OtlpExportRulesTest, HugeRetryAfterIsCapped) {
 
 TEST(OtlpExportRulesTest, PartialSuccessIsReportedInEitherEncoding) {
   // ExportTraceServiceResponse{partial_success{rejected_spans: 2, error_message: "bad"}}.
-  const std::string protobuf_body("\x0A\x07\x08\x02\x12\x03" "bad", 9);
+  const std::string protobuf_body(
+      "\x0A\x07\x08\x02\x12\x03"
+      "bad",
+      9);
   const std::string json_body = R"({"partialSuccess":{"rejectedSpans":"2","errorMessage":"bad"}})";
-  for (const auto& [content_type, body] : {std::pair{std::string("application/x-protobuf"), protobuf_body},
-                                           std::pair{std::string("application/json"), json_body}}) {
-    ScriptedHttpServer server({.script = {Reply{.content_type = content_type, .body = body}, Reply{.body = ""}}});
+  for (const auto& [content_type, body] :
+       {std::pair{std::string("application/x-protobuf"), protobuf_body},
+        std::pair{std::string("application/json"), json_body}}) {
+    ScriptedHttpServer server(
+        {.script = {Reply{.content_type = content_type, .body = body}, Reply{.body = ""}}});
     AttemptLog log;
     OtlpHttpExporter exporter(options_for(server, log), test_resource());
     const auto spans = make_spans(5);
@@ -243,17 +258,24 @@ TEST(OtlpExportRulesTest, PartialSuccessIsReportedInEitherEncoding) {
 TEST(OtlpExportRulesTest, ResponseParsersAcceptEmptyAndRejectMalformedBodies) {
   EXPECT_EQ(parse_otlp_traces_response_protobuf("")->rejected_spans, 0);
   EXPECT_EQ(parse_otlp_traces_response_json("{}")->rejected_spans, 0);
-  EXPECT_EQ(parse_otlp_traces_response_json(R"({"partialSuccess":{"rejectedSpans":7}})")->rejected_spans, 7);
+  EXPECT_EQ(
+      parse_otlp_traces_response_json(R"({"partialSuccess":{"rejectedSpans":7}})")->rejected_spans,
+      7);
   // An unknown field (number 9, varint) before partial_success is skipped.
-  EXPECT_EQ(parse_otlp_traces_response_protobuf(std::string("\x48\x01\x0A\x02\x08\x03", 6))->rejected_spans, 3);
-  EXPECT_FALSE(parse_otlp_traces_response_protobuf(std::string("\x0A\x09\x08", 3)).has_value());  // truncated
+  EXPECT_EQ(parse_otlp_traces_response_protobuf(std::string("\x48\x01\x0A\x02\x08\x03", 6))
+                ->rejected_spans,
+            3);
+  EXPECT_FALSE(parse_otlp_traces_response_protobuf(std::string("\x0A\x09\x08", 3))
+                   .has_value());  // truncated
   EXPECT_FALSE(parse_otlp_traces_response_json("{\"partialSuccess\":").has_value());
-  EXPECT_FALSE(parse_otlp_traces_response_json(R"({"partialSuccess":{"rejectedSpans":"x"}})").has_value());
+  EXPECT_FALSE(
+      parse_otlp_traces_response_json(R"({"partialSuccess":{"rejectedSpans":"x"}})").has_value());
 }
 
 TEST(OtlpExportRulesTest, ProviderCountsRejectedSpansAsFailedNotExported) {
   const std::string body("\x0A\x02\x08\x02", 4);  // rejected_spans: 2
-  ScriptedHttpServer server({.script = {Reply{.content_type = "application/x-protobuf", .body = body}}});
+  ScriptedHttpServer server(
+      {.script = {Reply{.content_type = "application/x-protobuf", .body = body}}});
   TracerProviderOptions options;
   options.otlp_traces_endpoint = server.url();
   options.batch.schedule_delay = 10ms;
@@ -336,7 +358,8 @@ TEST(OtlpExportRulesTest, AHungNameLookupCannotStretchTheExportDeadline) {
   EXPECT_EQ(resolver.calls(), 1) << "a hung lookup must not be started again while it hangs";
   const auto attempts = log.snapshot();
   ASSERT_FALSE(attempts.empty());
-  EXPECT_NE(attempts.front().error.find("resolve collector.invalid"), std::string::npos) << attempts.front().error;
+  EXPECT_NE(attempts.front().error.find("resolve collector.invalid"), std::string::npos)
+      << attempts.front().error;
 
   // Once the lookup answers, exports go through.
   finish_watchdog();  // releases the resolver
@@ -350,11 +373,11 @@ TEST(OtlpExportRulesTest, EverySpanIsAccountedForIncludingOneEndingDuringShutdow
   std::shared_future<void> finish = let_it_finish.get_future().share();
   std::atomic<bool> first{true};
   ScriptedHttpServer server({.script = {Reply{.before_reply = [&, finish] {
-    if (first.exchange(false)) {
-      export_started.set_value();
-      finish.wait();
-    }
-  }}}});
+                               if (first.exchange(false)) {
+                                 export_started.set_value();
+                                 finish.wait();
+                               }
+                             }}}});
   TracerProviderOptions options;
   options.otlp_traces_endpoint = server.url();
   options.batch.schedule_delay = 10s;  // only shutdown exports
@@ -374,8 +397,10 @@ TEST(OtlpExportRulesTest, EverySpanIsAccountedForIncludingOneEndingDuringShutdow
   EXPECT_EQ(stats.spans_started, 11U);
   EXPECT_EQ(stats.spans_ended, 11U);
   EXPECT_EQ(stats.queue_size + stats.in_flight, 0U);
-  EXPECT_EQ(stats.spans_started, stats.spans_exported + stats.spans_dropped + stats.spans_failed + stats.queue_size)
-      << "exported " << stats.spans_exported << " dropped " << stats.spans_dropped << " failed " << stats.spans_failed;
+  EXPECT_EQ(stats.spans_started,
+            stats.spans_exported + stats.spans_dropped + stats.spans_failed + stats.queue_size)
+      << "exported " << stats.spans_exported << " dropped " << stats.spans_dropped << " failed "
+      << stats.spans_failed;
   EXPECT_GE(stats.spans_exported, 10U);
 }
 

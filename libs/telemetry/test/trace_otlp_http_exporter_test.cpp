@@ -6,13 +6,7 @@
 // it must be off before the Asio headers are read.
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/json.hpp>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -20,8 +14,15 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
 #include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
 #include "edaobs/telemetry/sdk/trace/tracer_provider.h"
+
 #include "scripted_http_server.h"
 
 namespace edaobs::telemetry {
@@ -49,7 +50,8 @@ std::vector<std::unique_ptr<SpanData>> make_spans(std::initializer_list<std::str
 std::vector<std::string> span_names_in(const std::string& body) {
   std::vector<std::string> names;
   const boost::json::value root = boost::json::parse(body);
-  for (const auto& span : root.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").as_array()) {
+  for (const auto& span :
+       root.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").as_array()) {
     names.emplace_back(span.at("name").as_string());
   }
   return names;
@@ -69,8 +71,9 @@ OtlpHttpExporterOptions fast_retry_options(std::string url, AttemptLog& log) {
 Resource test_resource() { return make_resource("exporter-test", "", "id-1", {}); }
 
 TEST(OtlpHttpExporterTest, RetriesOn503And429AndDroppedConnectionThenDelivers) {
-  ScriptedHttpServer server({.script = {Reply{.status = 503}, Reply{.status = 429, .retry_after = "0"},
-                                        Reply{.drop_connection = true}, Reply{.status = 200}}});
+  ScriptedHttpServer server(
+      {.script = {Reply{.status = 503}, Reply{.status = 429, .retry_after = "0"},
+                  Reply{.drop_connection = true}, Reply{.status = 200}}});
   AttemptLog log;
   OtlpHttpExporter exporter(fast_retry_options(server.url(), log), test_resource());
   const auto spans = make_spans({"a", "b", "c"});
@@ -84,7 +87,7 @@ TEST(OtlpHttpExporterTest, RetriesOn503And429AndDroppedConnectionThenDelivers) {
   EXPECT_EQ(attempts[1].http_status, 429);
   // Retry-After: 0 does not beat the backoff floor (half the second backoff step, 20 ms).
   EXPECT_GE(attempts[1].retry_delay, 10ms);
-  EXPECT_EQ(attempts[2].http_status, 0);    // no response: connection dropped
+  EXPECT_EQ(attempts[2].http_status, 0);  // no response: connection dropped
   EXPECT_FALSE(attempts[2].error.empty());
   EXPECT_TRUE(attempts[2].will_retry);
   EXPECT_EQ(attempts[3].http_status, 200);
@@ -114,7 +117,8 @@ TEST(OtlpHttpExporterTest, RefusedConnectionIsRetriedUntilTheCollectorListens) {
   options.on_attempt = [&, record = log.hook()](const ExportAttempt& attempt) {
     record(attempt);
     if (attempt.number == 1) {
-      server.emplace(ScriptedHttpServer::Options{.script = {Reply{}}, .port = port});  // the collector comes up
+      server.emplace(ScriptedHttpServer::Options{.script = {Reply{}},
+                                                 .port = port});  // the collector comes up
     }
   };
   OtlpHttpExporter exporter(options, test_resource());
@@ -151,7 +155,8 @@ TEST(OtlpHttpExporterTest, NonRetryableStatusFailsAtOnce) {
     AttemptLog log;
     OtlpHttpExporter exporter(fast_retry_options(server.url(), log), test_resource());
     const auto spans = make_spans({"bad"});
-    EXPECT_EQ(exporter.export_spans(SpanBatch(spans), Clock::now() + 10s), ExportResult::kFailure) << status;
+    EXPECT_EQ(exporter.export_spans(SpanBatch(spans), Clock::now() + 10s), ExportResult::kFailure)
+        << status;
     const auto attempts = log.snapshot();
     ASSERT_EQ(attempts.size(), 1U) << status;
     EXPECT_FALSE(attempts[0].will_retry);
@@ -247,7 +252,8 @@ TEST(OtlpHttpExporterTest, ProviderExportsThroughHttpWithItsResource) {
   const auto requests = server.requests();
   ASSERT_EQ(requests.size(), 1U);
   const boost::json::value root = boost::json::parse(requests[0].body);
-  const auto& resource_attributes = root.at("resourceSpans").at(0).at("resource").at("attributes").as_array();
+  const auto& resource_attributes =
+      root.at("resourceSpans").at(0).at("resource").at("attributes").as_array();
   bool found = false;
   for (const auto& kv : resource_attributes) {
     if (kv.at("key").as_string() == "service.name") {
@@ -282,12 +288,13 @@ TEST(HttpEndpointTest, RejectsHttpsAndMalformedUrls) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("https is not supported"), std::string::npos) << e.what();
   }
-  for (std::string_view url : {"collector:4318", "http://", "http://:4318/x", "http://host:0/", "http://host:99999/",
-                               "http://host:12ab/", "http://[::1/x"}) {
+  for (std::string_view url : {"collector:4318", "http://", "http://:4318/x", "http://host:0/",
+                               "http://host:99999/", "http://host:12ab/", "http://[::1/x"}) {
     EXPECT_THROW((void)parse_http_endpoint(url), std::invalid_argument) << url;
   }
-  EXPECT_THROW(OtlpHttpExporter(OtlpHttpExporterOptions{.endpoint = "https://x/v1/traces"}, test_resource()),
-               std::invalid_argument);
+  EXPECT_THROW(
+      OtlpHttpExporter(OtlpHttpExporterOptions{.endpoint = "https://x/v1/traces"}, test_resource()),
+      std::invalid_argument);
 }
 
 TEST(HttpEndpointTest, BaseEndpointGetsTheTracesPath) {

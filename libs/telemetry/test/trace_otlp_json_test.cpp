@@ -1,10 +1,10 @@
 // The OTLP/HTTP JSON body: parsed back with Boost.JSON and checked field by field.
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
 #include <cmath>
 #include <memory>
 #include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 #include "edaobs/telemetry/sdk/trace/otlp_json.h"
 #include "edaobs/telemetry/trace/propagation.h"
@@ -31,7 +31,8 @@ std::unique_ptr<SpanData> sample_span() {
   span->context = *parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   span->context.is_remote = false;
   span->context.trace_state = "vendor=1";
-  span->parent_span_id = parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-1111111111111111-01")->span_id;
+  span->parent_span_id =
+      parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-1111111111111111-01")->span_id;
   span->parent_is_remote = true;
   span->name = "send orders";
   span->kind = SpanKind::kProducer;
@@ -60,7 +61,8 @@ Resource sample_resource() {
 }
 
 json::value encode_and_parse(const std::vector<std::unique_ptr<SpanData>>& spans) {
-  const std::string body = encode_otlp_traces_json(sample_resource(), SpanBatch(spans.data(), spans.size()));
+  const std::string body =
+      encode_otlp_traces_json(sample_resource(), SpanBatch(spans.data(), spans.size()));
   json::error_code ec;
   json::value parsed = json::parse(body, ec);
   EXPECT_FALSE(ec) << ec.message() << "\n" << body;
@@ -73,12 +75,17 @@ TEST(OtlpJsonTest, ResourceAndScope) {
   const json::value root = encode_and_parse(spans);
   const json::value& resource_spans = root.at("resourceSpans").at(0);
   const json::value& attributes = resource_spans.at("resource").at("attributes");
-  EXPECT_EQ(attribute_value(attributes, "service.name").at("stringValue").as_string(), "orders-agent");
+  EXPECT_EQ(attribute_value(attributes, "service.name").at("stringValue").as_string(),
+            "orders-agent");
   EXPECT_EQ(attribute_value(attributes, "service.version").at("stringValue").as_string(), "1.2.3");
-  EXPECT_EQ(attribute_value(attributes, "service.instance.id").at("stringValue").as_string(), "instance-1");
-  EXPECT_EQ(attribute_value(attributes, "deployment.environment").at("stringValue").as_string(), "test");
-  EXPECT_EQ(attribute_value(attributes, "telemetry.sdk.name").at("stringValue").as_string(), "edaobs");
-  EXPECT_EQ(attribute_value(attributes, "telemetry.sdk.language").at("stringValue").as_string(), "cpp");
+  EXPECT_EQ(attribute_value(attributes, "service.instance.id").at("stringValue").as_string(),
+            "instance-1");
+  EXPECT_EQ(attribute_value(attributes, "deployment.environment").at("stringValue").as_string(),
+            "test");
+  EXPECT_EQ(attribute_value(attributes, "telemetry.sdk.name").at("stringValue").as_string(),
+            "edaobs");
+  EXPECT_EQ(attribute_value(attributes, "telemetry.sdk.language").at("stringValue").as_string(),
+            "cpp");
   EXPECT_TRUE(attribute_value(attributes, "telemetry.sdk.version").contains("stringValue"));
   const json::value& scope_spans = resource_spans.at("scopeSpans").at(0);
   EXPECT_EQ(scope_spans.at("scope").at("name").as_string(), "edaobs");
@@ -105,18 +112,21 @@ TEST(OtlpJsonTest, SpanFields) {
   EXPECT_EQ(attribute_value(attributes, "messaging.system").at("stringValue").as_string(), "kafka");
   EXPECT_EQ(attribute_value(attributes, "messaging.kafka.offset").at("intValue").as_string(), "42");
   EXPECT_EQ(attribute_value(attributes, "big").at("intValue").as_string(), "9007199254740993");
-  EXPECT_DOUBLE_EQ(attribute_value(attributes, "ratio").at("doubleValue").to_number<double>(), 0.25);
+  EXPECT_DOUBLE_EQ(attribute_value(attributes, "ratio").at("doubleValue").to_number<double>(),
+                   0.25);
   EXPECT_TRUE(attribute_value(attributes, "retry").at("boolValue").as_bool());
 
   const json::value& event = span.at("events").at(0);
   EXPECT_EQ(event.at("name").as_string(), "exception");
   EXPECT_EQ(event.at("timeUnixNano").as_string(), "1700000000200000000");
-  EXPECT_EQ(attribute_value(event.at("attributes"), "exception.type").at("stringValue").as_string(), "DecodeError");
+  EXPECT_EQ(attribute_value(event.at("attributes"), "exception.type").at("stringValue").as_string(),
+            "DecodeError");
 
   const json::value& link = span.at("links").at(0);
   EXPECT_EQ(link.at("traceId").as_string(), "0af7651916cd43dd8448eb211c80319c");
   EXPECT_EQ(link.at("spanId").as_string(), "b7ad6b7169203331");
-  EXPECT_EQ(attribute_value(link.at("attributes"), "link.kind").at("stringValue").as_string(), "origin");
+  EXPECT_EQ(attribute_value(link.at("attributes"), "link.kind").at("stringValue").as_string(),
+            "origin");
 
   EXPECT_EQ(span.at("status").at("code").as_int64(), 2);  // STATUS_CODE_ERROR
   EXPECT_EQ(span.at("status").at("message").as_string(), "decode failed");
@@ -124,8 +134,8 @@ TEST(OtlpJsonTest, SpanFields) {
 
 TEST(OtlpJsonTest, RootSpanHasNoParentAndKindsMapToOtlpValues) {
   std::vector<std::unique_ptr<SpanData>> spans;
-  const SpanKind kinds[] = {SpanKind::kInternal, SpanKind::kServer, SpanKind::kClient, SpanKind::kProducer,
-                            SpanKind::kConsumer};
+  const SpanKind kinds[] = {SpanKind::kInternal, SpanKind::kServer, SpanKind::kClient,
+                            SpanKind::kProducer, SpanKind::kConsumer};
   for (SpanKind kind : kinds) {
     auto span = sample_span();
     span->parent_span_id = SpanId{};
@@ -136,7 +146,8 @@ TEST(OtlpJsonTest, RootSpanHasNoParentAndKindsMapToOtlpValues) {
     spans.push_back(std::move(span));
   }
   const json::value root = encode_and_parse(spans);
-  const json::array& out = root.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").as_array();
+  const json::array& out =
+      root.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").as_array();
   ASSERT_EQ(out.size(), 5U);
   for (std::size_t i = 0; i < out.size(); ++i) {
     EXPECT_EQ(out[i].at("kind").as_int64(), static_cast<std::int64_t>(i) + 1);
@@ -148,8 +159,10 @@ TEST(OtlpJsonTest, RootSpanHasNoParentAndKindsMapToOtlpValues) {
 
 TEST(OtlpJsonTest, HostileStringsAreEscapedAndInvalidUtf8Replaced) {
   auto span = sample_span();
-  span->name = std::string("quote\" backslash\\ newline\n tab\t nul") + std::string(1, '\0') + "\x01 end";
-  span->attributes.set("binary", std::string_view("ok\xff\xfe" "caf\xc3\xa9"));
+  span->name =
+      std::string("quote\" backslash\\ newline\n tab\t nul") + std::string(1, '\0') + "\x01 end";
+  span->attributes.set("binary", std::string_view("ok\xff\xfe"
+                                                  "caf\xc3\xa9"));
   span->attributes.set("nan", std::nan(""));
   span->attributes.set("inf", -HUGE_VAL);
   std::vector<std::unique_ptr<SpanData>> spans;
@@ -157,11 +170,14 @@ TEST(OtlpJsonTest, HostileStringsAreEscapedAndInvalidUtf8Replaced) {
   const json::value root = encode_and_parse(spans);
   const json::value& out = root.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").at(0);
   EXPECT_EQ(out.at("name").as_string(),
-            json::string_view(std::string("quote\" backslash\\ newline\n tab\t nul") + std::string(1, '\0') + "\x01 end"));
+            json::string_view(std::string("quote\" backslash\\ newline\n tab\t nul") +
+                              std::string(1, '\0') + "\x01 end"));
   EXPECT_EQ(attribute_value(out.at("attributes"), "binary").at("stringValue").as_string(),
-            "ok\xEF\xBF\xBD\xEF\xBF\xBD" "caf\xc3\xa9");
+            "ok\xEF\xBF\xBD\xEF\xBF\xBD"
+            "caf\xc3\xa9");
   EXPECT_EQ(attribute_value(out.at("attributes"), "nan").at("doubleValue").as_string(), "NaN");
-  EXPECT_EQ(attribute_value(out.at("attributes"), "inf").at("doubleValue").as_string(), "-Infinity");
+  EXPECT_EQ(attribute_value(out.at("attributes"), "inf").at("doubleValue").as_string(),
+            "-Infinity");
 }
 
 // The writer reserves room ahead and grows it: a batch far beyond the first reservation, with
@@ -177,11 +193,14 @@ TEST(OtlpJsonTest, LargeBatchesOfWorstCaseStringsAreWrittenWhole) {
     spans.push_back(std::move(span));
   }
   const json::value root = encode_and_parse(spans);
-  const json::array& out = root.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").as_array();
+  const json::array& out =
+      root.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").as_array();
   ASSERT_EQ(out.size(), spans.size());
   for (std::size_t i = 0; i < out.size(); ++i) {
-    EXPECT_EQ(attribute_value(out[i].at("attributes"), "worst").at("stringValue").as_string(), worst);
-    EXPECT_EQ(attribute_value(out[i].at("attributes"), "index").at("intValue").as_string(), std::to_string(i));
+    EXPECT_EQ(attribute_value(out[i].at("attributes"), "worst").at("stringValue").as_string(),
+              worst);
+    EXPECT_EQ(attribute_value(out[i].at("attributes"), "index").at("intValue").as_string(),
+              std::to_string(i));
   }
 }
 
@@ -191,7 +210,8 @@ TEST(OtlpJsonTest, AppendingKeepsWhatTheBufferHeld) {
   std::string out = "prefix:";
   append_otlp_traces_json(out, sample_resource(), SpanBatch(spans.data(), spans.size()));
   ASSERT_TRUE(out.starts_with("prefix:{"));
-  EXPECT_EQ(out, "prefix:" + encode_otlp_traces_json(sample_resource(), SpanBatch(spans.data(), spans.size())));
+  EXPECT_EQ(out, "prefix:" + encode_otlp_traces_json(sample_resource(),
+                                                     SpanBatch(spans.data(), spans.size())));
   json::error_code ec;
   json::parse(std::string_view(out).substr(7), ec);
   EXPECT_FALSE(ec) << ec.message();

@@ -2,8 +2,6 @@
 // JSON, and otlp_peer_check.py decodes the protobuf with the official opentelemetry-proto Python
 // package and compares every field with the JSON (see the script). The venv that holds the
 // package is made by scripts/deps.sh; without it this test fails (it never skips).
-#include <gtest/gtest.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "edaobs/telemetry/sdk/trace/otlp_json.h"
 #include "edaobs/telemetry/sdk/trace/otlp_protobuf.h"
@@ -100,7 +100,8 @@ std::vector<std::unique_ptr<SpanData>> spans_covering_every_field() {
   // A child of a remote parent with tracestate, OK status.
   SpanData& server = add(SpanKind::kServer, "POST /orders");
   server.context.trace_state = "vendor=1,other=t61rcWkgMzE";
-  server.parent_span_id = context_of("00-4bf92f3577b34da6a3ce929d0e0e4736-1111111111111111-01").span_id;
+  server.parent_span_id =
+      context_of("00-4bf92f3577b34da6a3ce929d0e0e4736-1111111111111111-01").span_id;
   server.parent_is_remote = true;
   server.status_code = StatusCode::kOk;
   server.attributes.set("http.request.method", "POST");
@@ -137,7 +138,8 @@ std::vector<std::unique_ptr<SpanData>> spans_covering_every_field() {
 }
 
 Resource resource_with_every_type() {
-  Resource resource = make_resource("peer-check", "1.2.3", "instance-1", {{"deployment.environment", "test"}});
+  Resource resource =
+      make_resource("peer-check", "1.2.3", "instance-1", {{"deployment.environment", "test"}});
   resource.set("host.cpu.count", std::int64_t{2});
   resource.set("feature.enabled", true);
   resource.set("load", 0.75);
@@ -171,7 +173,8 @@ class OtlpPeerCheck : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(fs::exists(EDAOBS_OTLP_PEER_PYTHON))
         << "the Python venv with opentelemetry-proto is missing at " << EDAOBS_OTLP_PEER_PYTHON
-        << ": run `make deps` (scripts/deps.sh installs it), with the same EDAOBS_STACK_DIR as at configure time";
+        << ": run `make deps` (scripts/deps.sh installs it), with the same EDAOBS_STACK_DIR as at "
+           "configure time";
     dir_ = fs::temp_directory_path() / ("edaobs-otlp-peer-" + std::to_string(::getpid()));
     fs::create_directories(dir_);
     spans_ = spans_covering_every_field();
@@ -189,8 +192,8 @@ class OtlpPeerCheck : public ::testing::Test {
     const fs::path js = dir_ / "request.json";
     std::ofstream(pb, std::ios::binary) << protobuf;
     std::ofstream(js, std::ios::binary) << json;
-    return run(std::string(EDAOBS_OTLP_PEER_PYTHON) + " " + EDAOBS_OTLP_PEER_SCRIPT + " " + pb.string() + " " +
-               js.string());
+    return run(std::string(EDAOBS_OTLP_PEER_PYTHON) + " " + EDAOBS_OTLP_PEER_SCRIPT + " " +
+               pb.string() + " " + js.string());
   }
 
   fs::path dir_;
@@ -206,11 +209,13 @@ TEST_F(OtlpPeerCheck, OfficialBindingsDecodeTheProtobufToTheJsonEncoding) {
   EXPECT_TRUE(result.output.starts_with("OK: 5 spans")) << result.output;
 }
 
-// Attribute limits apply alike in both encodings (truncated values, attributes dropped and counted).
+// Attribute limits apply alike in both encodings (truncated values, attributes dropped and
+// counted).
 TEST_F(OtlpPeerCheck, BothEncodingsApplyTheAttributeLimitsAlike) {
   const AttributeLimits limits{.count = 20, .value_length = 6};  // keeps the 16 of the first span
-  const CommandResult result = check(encode_otlp_traces_protobuf(resource_, SpanBatch(spans_), limits),
-                                     encode_otlp_traces_json(resource_, SpanBatch(spans_), limits));
+  const CommandResult result =
+      check(encode_otlp_traces_protobuf(resource_, SpanBatch(spans_), limits),
+            encode_otlp_traces_json(resource_, SpanBatch(spans_), limits));
   EXPECT_EQ(result.exit_code, 0) << result.output;
 }
 
@@ -230,7 +235,9 @@ TEST_F(OtlpPeerCheck, CheckerRejectsAWrongFieldNumber) {
   // a wire-type clash; as field 17 (two-byte tag) it would shift the bytes, so use the
   // same-width field 15 with the same wire type (tag 0x7A): a field that exists but is not `name`.
   std::string protobuf = protobuf_;
-  constexpr std::string_view name = "\x2A\x0E" "process orders";
+  constexpr std::string_view name =
+      "\x2A\x0E"
+      "process orders";
   const std::size_t at = protobuf.find(name);
   ASSERT_NE(at, std::string::npos);
   protobuf[at] = '\x7A';

@@ -1,7 +1,7 @@
 // W3C Trace Context: traceparent validation, tracestate handling, inject/extract round trips.
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "edaobs/telemetry/trace/header_map_carrier.h"
 #include "edaobs/telemetry/trace/propagation.h"
@@ -67,18 +67,20 @@ TEST(TraceparentTest, VersionFfIsRejected) {
 
 TEST(TraceparentTest, WrongLengthIsRejected) {
   EXPECT_FALSE(parse_traceparent(""));
-  EXPECT_FALSE(parse_traceparent(kValid.substr(0, 54)));                                  // too short
-  EXPECT_FALSE(parse_traceparent(cat({kValid, "0"})));                            // too long
-  EXPECT_FALSE(parse_traceparent(cat({kValid, "-extra"})));                       // 00 allows no extras
-  EXPECT_FALSE(parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01"));   // short trace id
-  EXPECT_FALSE(parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e47366-0f067aa0ba902b7-01"));  // shifted dash
+  EXPECT_FALSE(parse_traceparent(kValid.substr(0, 54)));     // too short
+  EXPECT_FALSE(parse_traceparent(cat({kValid, "0"})));       // too long
+  EXPECT_FALSE(parse_traceparent(cat({kValid, "-extra"})));  // 00 allows no extras
+  EXPECT_FALSE(parse_traceparent(
+      "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01"));  // short trace id
+  EXPECT_FALSE(parse_traceparent(
+      "00-4bf92f3577b34da6a3ce929d0e0e47366-0f067aa0ba902b7-01"));  // shifted dash
 }
 
 TEST(TraceparentTest, FutureVersionIsParsedByItsFirst55Chars) {
   const auto plain = parse_traceparent("cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   ASSERT_TRUE(plain.has_value());
-  const auto extended =
-      parse_traceparent("cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-what-the-future-holds");
+  const auto extended = parse_traceparent(
+      "cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-what-the-future-holds");
   ASSERT_TRUE(extended.has_value());
   EXPECT_EQ(extended->trace_id.hex(), "4bf92f3577b34da6a3ce929d0e0e4736");
   EXPECT_EQ(extended->span_id.hex(), "00f067aa0ba902b7");
@@ -117,10 +119,10 @@ TEST(TracestateTest, ValidListsAreAccepted) {
 TEST(TracestateTest, MalformedListsAreRejected) {
   EXPECT_FALSE(is_valid_tracestate("novalue"));
   EXPECT_FALSE(is_valid_tracestate("Upper=1"));
-  EXPECT_FALSE(is_valid_tracestate("1digitfirst=1"));      // simple keys start with a letter
-  EXPECT_FALSE(is_valid_tracestate("k=a=b"));              // '=' not allowed in values
-  EXPECT_FALSE(is_valid_tracestate("k="));                 // empty value
-  EXPECT_FALSE(is_valid_tracestate("k=caf\xc3\xa9"));      // non-ASCII
+  EXPECT_FALSE(is_valid_tracestate("1digitfirst=1"));  // simple keys start with a letter
+  EXPECT_FALSE(is_valid_tracestate("k=a=b"));          // '=' not allowed in values
+  EXPECT_FALSE(is_valid_tracestate("k="));             // empty value
+  EXPECT_FALSE(is_valid_tracestate("k=caf\xc3\xa9"));  // non-ASCII
   EXPECT_FALSE(is_valid_tracestate("t@toolongsystemid=1"));
   EXPECT_FALSE(is_valid_tracestate("@sys=1"));
   EXPECT_FALSE(is_valid_tracestate(cat({"k=", std::string(257, 'v')})));
@@ -196,7 +198,8 @@ TEST(InjectExtractTest, UnsampledRoundTripAndNoTracestateHeader) {
   ASSERT_TRUE(ctx.has_value());
   HeaderMapCarrier carrier;
   inject(*ctx, carrier);
-  EXPECT_EQ(carrier.get("traceparent").value(), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
+  EXPECT_EQ(carrier.get("traceparent").value(),
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
   EXPECT_FALSE(carrier.get("tracestate").has_value());
 }
 

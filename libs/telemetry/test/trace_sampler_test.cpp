@@ -1,8 +1,8 @@
 // Head sampling decisions: ratio thresholds on the trace id, parent-based behaviour, parsing of
 // OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG.
-#include <gtest/gtest.h>
-
 #include <stdexcept>
+
+#include <gtest/gtest.h>
 
 #include "edaobs/telemetry/sdk/trace/id_generator.h"
 #include "edaobs/telemetry/sdk/trace/sampler.h"
@@ -30,7 +30,8 @@ SpanContext parent_with_flags(std::uint8_t flags, bool remote) {
 }
 
 TEST(SamplerTest, RatioZeroNeverSamplesARoot) {
-  const Sampler sampler(SamplerOptions{.root = SamplerKind::kTraceIdRatio, .ratio = 0.0, .parent_based = false});
+  const Sampler sampler(
+      SamplerOptions{.root = SamplerKind::kTraceIdRatio, .ratio = 0.0, .parent_based = false});
   EXPECT_FALSE(sampler.should_sample(nullptr, trace_id_with_low(0)));
   for (int i = 0; i < 1000; ++i) {
     EXPECT_FALSE(sampler.should_sample(nullptr, generate_trace_id()));
@@ -38,7 +39,8 @@ TEST(SamplerTest, RatioZeroNeverSamplesARoot) {
 }
 
 TEST(SamplerTest, RatioOneAlwaysSamplesARoot) {
-  const Sampler sampler(SamplerOptions{.root = SamplerKind::kTraceIdRatio, .ratio = 1.0, .parent_based = false});
+  const Sampler sampler(
+      SamplerOptions{.root = SamplerKind::kTraceIdRatio, .ratio = 1.0, .parent_based = false});
   EXPECT_TRUE(sampler.should_sample(nullptr, trace_id_with_low(~std::uint64_t{0})));
   for (int i = 0; i < 1000; ++i) {
     EXPECT_TRUE(sampler.should_sample(nullptr, generate_trace_id()));
@@ -46,7 +48,8 @@ TEST(SamplerTest, RatioOneAlwaysSamplesARoot) {
 }
 
 TEST(SamplerTest, RatioHalfIsDeterministicOnTheTraceId) {
-  const Sampler sampler(SamplerOptions{.root = SamplerKind::kTraceIdRatio, .ratio = 0.5, .parent_based = false});
+  const Sampler sampler(
+      SamplerOptions{.root = SamplerKind::kTraceIdRatio, .ratio = 0.5, .parent_based = false});
   // Threshold: low 63 bits of the id's last 8 bytes below 0.5 * 2^63 = 2^62.
   EXPECT_TRUE(sampler.should_sample(nullptr, trace_id_with_low(0)));
   EXPECT_TRUE(sampler.should_sample(nullptr, trace_id_with_low((std::uint64_t{1} << 63) - 1)));
@@ -65,8 +68,10 @@ TEST(SamplerTest, RatioHalfIsDeterministicOnTheTraceId) {
 }
 
 TEST(SamplerTest, ParentBasedFollowsTheParentFlag) {
-  const Sampler always_off_root(SamplerOptions{.root = SamplerKind::kAlwaysOff, .ratio = 1.0, .parent_based = true});
-  const Sampler always_on_root(SamplerOptions{.root = SamplerKind::kAlwaysOn, .ratio = 1.0, .parent_based = true});
+  const Sampler always_off_root(
+      SamplerOptions{.root = SamplerKind::kAlwaysOff, .ratio = 1.0, .parent_based = true});
+  const Sampler always_on_root(
+      SamplerOptions{.root = SamplerKind::kAlwaysOn, .ratio = 1.0, .parent_based = true});
   for (bool remote : {false, true}) {
     const SpanContext sampled_parent = parent_with_flags(kTraceFlagSampled, remote);
     const SpanContext unsampled_parent = parent_with_flags(0, remote);
@@ -79,14 +84,16 @@ TEST(SamplerTest, ParentBasedFollowsTheParentFlag) {
 }
 
 TEST(SamplerTest, ParentBasedRatioUsesRatioOnlyForRoots) {
-  const Sampler sampler(SamplerOptions{.root = SamplerKind::kTraceIdRatio, .ratio = 0.0, .parent_based = true});
+  const Sampler sampler(
+      SamplerOptions{.root = SamplerKind::kTraceIdRatio, .ratio = 0.0, .parent_based = true});
   const SpanContext sampled_parent = parent_with_flags(kTraceFlagSampled, true);
   EXPECT_TRUE(sampler.should_sample(&sampled_parent, sampled_parent.trace_id));
   EXPECT_FALSE(sampler.should_sample(nullptr, trace_id_with_low(0)));
 }
 
 TEST(SamplerTest, NonParentBasedIgnoresTheParent) {
-  const Sampler sampler(SamplerOptions{.root = SamplerKind::kAlwaysOff, .ratio = 1.0, .parent_based = false});
+  const Sampler sampler(
+      SamplerOptions{.root = SamplerKind::kAlwaysOff, .ratio = 1.0, .parent_based = false});
   const SpanContext sampled_parent = parent_with_flags(kTraceFlagSampled, false);
   EXPECT_FALSE(sampler.should_sample(&sampled_parent, sampled_parent.trace_id));
 }
@@ -134,8 +141,10 @@ TEST(SamplerOptionsTest, BadValuesNameTheVariable) {
 
 TEST(SamplerTest, DescriptionNamesTheConfiguration) {
   EXPECT_EQ(Sampler(SamplerOptions{}).description(), "ParentBased{root=AlwaysOnSampler}");
-  EXPECT_EQ(Sampler(SamplerOptions{.root = SamplerKind::kAlwaysOff, .ratio = 1.0, .parent_based = false}).description(),
-            "AlwaysOffSampler");
+  EXPECT_EQ(
+      Sampler(SamplerOptions{.root = SamplerKind::kAlwaysOff, .ratio = 1.0, .parent_based = false})
+          .description(),
+      "AlwaysOffSampler");
 }
 
 }  // namespace

@@ -1,8 +1,6 @@
 // SpanData recycling across threads: spans started on one thread and ended on another, and spans
 // dropped because the queue is full, reuse spent objects instead of allocating; what the pool
 // retains stays within its bound. Uses the pool's internal counters (span_data_pool.h).
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -12,8 +10,11 @@
 #include <utility>
 #include <vector>
 
-#include "../src/trace/span_data_pool.h"
+#include <gtest/gtest.h>
+
 #include "edaobs/telemetry/sdk/trace/tracer_provider.h"
+
+#include "../src/trace/span_data_pool.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -43,7 +44,8 @@ class GatedExporter final : public SpanExporter {
 
   explicit GatedExporter(std::shared_ptr<Gate> gate) : gate_(std::move(gate)) {}
 
-  ExportResult export_spans(SpanBatch /*batch*/, std::chrono::steady_clock::time_point /*deadline*/) override {
+  ExportResult export_spans(SpanBatch /*batch*/,
+                            std::chrono::steady_clock::time_point /*deadline*/) override {
     std::unique_lock lock(gate_->mutex);
     gate_->opened.wait(lock, [&] { return gate_->open; });
     return ExportResult::kFailure;
@@ -57,13 +59,15 @@ class GatedExporter final : public SpanExporter {
 constexpr std::size_t kQueue = 64;
 constexpr std::size_t kBatch = 16;
 
-std::unique_ptr<TracerProvider> make_dead_collector_provider(std::shared_ptr<GatedExporter::Gate> gate) {
+std::unique_ptr<TracerProvider> make_dead_collector_provider(
+    std::shared_ptr<GatedExporter::Gate> gate) {
   TracerProviderOptions options;
   options.service_name = "pool-test";
   options.batch.max_queue_size = kQueue;
   options.batch.max_export_batch_size = kBatch;
   options.batch.schedule_delay = 1ms;
-  return std::make_unique<TracerProvider>(options, std::make_unique<GatedExporter>(std::move(gate)));
+  return std::make_unique<TracerProvider>(options,
+                                          std::make_unique<GatedExporter>(std::move(gate)));
 }
 
 void record_six_attributes(Span& span, std::int64_t offset) {
@@ -168,7 +172,8 @@ TEST(SpanDataPoolTest, SpansEndedOnAnotherThreadWhileTheQueueIsFullAreRecycled) 
   // elsewhere then: the processor's spans, three hand-offs (filling, handed over, being ended)
   // and the ending thread's stock. Without cross-thread recycling each of the 20000 spans would
   // be a fresh allocation.
-  constexpr std::uint64_t kLiveBound = kQueue + kBatch + 3 * kPerHandOff + kThreadSpanDataCapacity + 1;
+  constexpr std::uint64_t kLiveBound =
+      kQueue + kBatch + 3 * kPerHandOff + kThreadSpanDataCapacity + 1;
   EXPECT_LE(after.fresh_allocations - before.fresh_allocations, kLiveBound);
   EXPECT_EQ(after.discarded, before.discarded) << "nothing should overflow the shared pool";
 
@@ -205,7 +210,8 @@ TEST(SpanDataPoolTest, RetainedObjectsStayWithinTheBound) {
     for (std::size_t i = 0; i < kObjects; ++i) {
       spent.push_back(detail::acquire_span_data(processor));
     }
-  }).join();
+  })
+      .join();
 
   const auto before = span_data_pool_stats();
   detail::SpanDataPoolStats released{};
@@ -214,7 +220,8 @@ TEST(SpanDataPoolTest, RetainedObjectsStayWithinTheBound) {
       detail::release_span_data(std::move(data));
     }
     released = span_data_pool_stats();
-  }).join();
+  })
+      .join();
 
   EXPECT_EQ(released.shared_size, kSharedSpanDataCapacity);
   EXPECT_LE(released.thread_stock_size, kThreadSpanDataCapacity);
@@ -250,7 +257,8 @@ TEST(SpanDataPoolTest, BulkReleaseGoesToTheSharedPoolWithinItsBound) {
 
   EXPECT_EQ(after.shared_size, kSharedSpanDataCapacity);
   EXPECT_EQ(after.thread_stock_size, before.thread_stock_size) << "bypasses the thread's stock";
-  EXPECT_EQ((after.shared_size - before.shared_size) + (after.discarded - before.discarded), spent.size() - 1);
+  EXPECT_EQ((after.shared_size - before.shared_size) + (after.discarded - before.discarded),
+            spent.size() - 1);
   for (const auto& data : spent) {
     EXPECT_EQ(data, nullptr);
   }
@@ -300,7 +308,8 @@ TEST(SpanDataPoolTest, ConcurrentCrossThreadRecyclingKeepsAllocationsBounded) {
   EXPECT_EQ(stats.spans_started, std::uint64_t{kPairs * kSpans});
   // As in the single-pair test, plus the stocks of the other pairs' threads.
   constexpr std::uint64_t kPerPair = 3 * kPerHandOff + 2 * kThreadSpanDataCapacity;
-  EXPECT_LE(after.fresh_allocations - before.fresh_allocations, kQueue + kBatch + kPairs * kPerPair);
+  EXPECT_LE(after.fresh_allocations - before.fresh_allocations,
+            kQueue + kBatch + kPairs * kPerPair);
 
   gate->open_now();
   ASSERT_TRUE(provider->shutdown(5s));

@@ -1,14 +1,14 @@
 // Span and Tracer behaviour: parents and scopes, sampling, attributes, events, status, errors,
 // links, and what reaches the exporter.
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <memory>
 
-#include "edaobs/telemetry/trace/header_map_carrier.h"
-#include "edaobs/telemetry/testing/in_memory_span_exporter.h"
-#include "edaobs/telemetry/trace/propagation.h"
+#include <gtest/gtest.h>
+
 #include "edaobs/telemetry/sdk/trace/tracer_provider.h"
+#include "edaobs/telemetry/testing/in_memory_span_exporter.h"
+#include "edaobs/telemetry/trace/header_map_carrier.h"
+#include "edaobs/telemetry/trace/propagation.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -27,7 +27,8 @@ class SpanTest : public ::testing::Test {
     options.sampler = sampler;
     options.enabled = enabled;
     options.batch.schedule_delay = 10ms;
-    provider_ = std::make_unique<TracerProvider>(options, std::make_unique<InMemorySpanExporter>(store_));
+    provider_ =
+        std::make_unique<TracerProvider>(options, std::make_unique<InMemorySpanExporter>(store_));
   }
 
   // Flushes and returns the one exported span with this name.
@@ -82,7 +83,8 @@ TEST_F(SpanTest, ExplicitRemoteParentIsUsedWithItsTracestate) {
   ASSERT_TRUE(remote.has_value());
   remote->trace_state = "vendor=x";
   {
-    Span span = tracer().start_span("process orders", {.kind = SpanKind::kConsumer, .parent = *remote});
+    Span span =
+        tracer().start_span("process orders", {.kind = SpanKind::kConsumer, .parent = *remote});
     EXPECT_EQ(span.context().trace_id, remote->trace_id);
     EXPECT_EQ(span.context().trace_state, "vendor=x");
   }
@@ -97,7 +99,8 @@ TEST_F(SpanTest, NewRootIgnoresTheActiveSpanAndCanLinkToIt) {
   SpanScope scope(outer);
   {
     Span root = tracer().start_span(
-        "linked", {.new_root = true, .links = {SpanLink{outer.context(), {{"link.reason", std::string("batch")}}}}});
+        "linked", {.new_root = true,
+                   .links = {SpanLink{outer.context(), {{"link.reason", std::string("batch")}}}}});
     EXPECT_NE(root.context().trace_id, outer.context().trace_id);
   }
   const SpanData data = exported("linked");
@@ -194,7 +197,8 @@ TEST_F(SpanTest, RecycledSpanDataCarriesNothingOver) {
 TEST_F(SpanTest, EventsKeepNameTimeAndAttributes) {
   {
     Span span = tracer().start_span("with events");
-    span.add_event("retry", {{"attempt", std::int64_t{2}}, {"reason", std::string_view("timeout")}});
+    span.add_event("retry",
+                   {{"attempt", std::int64_t{2}}, {"reason", std::string_view("timeout")}});
     span.add_event("owned", OwnedAttributes{{"k", AttributeValue{true}}});
   }
   const SpanData data = exported("with events");
@@ -234,7 +238,8 @@ TEST_F(SpanTest, RecordErrorAddsExceptionEventStatusAndErrorType) {
   EXPECT_EQ(std::get<std::string_view>(*data.attributes.find("error.type")), "DecodeError");
   ASSERT_EQ(data.events.size(), 1U);
   EXPECT_EQ(data.events[0].name, "exception");
-  EXPECT_EQ(std::get<std::string_view>(*data.events[0].attributes.find("exception.type")), "DecodeError");
+  EXPECT_EQ(std::get<std::string_view>(*data.events[0].attributes.find("exception.type")),
+            "DecodeError");
   EXPECT_EQ(std::get<std::string_view>(*data.events[0].attributes.find("exception.message")),
             "bad json at offset 3");
 }
@@ -254,8 +259,12 @@ TEST_F(SpanTest, EndIsIdempotentAndMovesDoNotDuplicate) {
   }
   ASSERT_TRUE(provider_->force_flush(5s));
   const auto spans = store_->spans();
-  EXPECT_EQ(std::count_if(spans.begin(), spans.end(), [](const SpanData& s) { return s.name == "once"; }), 1);
-  EXPECT_EQ(std::count_if(spans.begin(), spans.end(), [](const SpanData& s) { return s.name == "moved"; }), 1);
+  EXPECT_EQ(
+      std::count_if(spans.begin(), spans.end(), [](const SpanData& s) { return s.name == "once"; }),
+      1);
+  EXPECT_EQ(std::count_if(spans.begin(), spans.end(),
+                          [](const SpanData& s) { return s.name == "moved"; }),
+            1);
   EXPECT_FALSE(store_->find("once")->attributes.find("after.end").has_value());
 }
 
@@ -271,7 +280,8 @@ TEST_F(SpanTest, ExplicitStartAndEndTimes) {
 }
 
 TEST_F(SpanTest, UnsampledSpanPropagatesButRecordsNothing) {
-  make_provider(SamplerOptions{.root = SamplerKind::kAlwaysOff, .ratio = 1.0, .parent_based = true});
+  make_provider(
+      SamplerOptions{.root = SamplerKind::kAlwaysOff, .ratio = 1.0, .parent_based = true});
   {
     Span span = tracer().start_span("dropped by sampler");
     EXPECT_FALSE(span.is_recording());
@@ -291,7 +301,8 @@ TEST_F(SpanTest, UnsampledSpanPropagatesButRecordsNothing) {
 }
 
 TEST_F(SpanTest, SampledRemoteParentOverridesAlwaysOffRoot) {
-  make_provider(SamplerOptions{.root = SamplerKind::kAlwaysOff, .ratio = 1.0, .parent_based = true});
+  make_provider(
+      SamplerOptions{.root = SamplerKind::kAlwaysOff, .ratio = 1.0, .parent_based = true});
   const auto remote = parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   {
     Span span = tracer().start_span("continued", {.parent = remote});

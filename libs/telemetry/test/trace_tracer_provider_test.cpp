@@ -1,12 +1,12 @@
 // TracerProviderOptions::from_env (the OTEL_* variables) and the provider's resource.
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <map>
 #include <regex>
 
-#include "edaobs/telemetry/testing/in_memory_span_exporter.h"
+#include <gtest/gtest.h>
+
 #include "edaobs/telemetry/sdk/trace/tracer_provider.h"
+#include "edaobs/telemetry/testing/in_memory_span_exporter.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -48,7 +48,8 @@ TEST(TracerProviderOptionsTest, DefaultsWhenNothingIsSet) {
 }
 
 TEST(TracerProviderOptionsTest, ProtocolAndCompressionWithTheTracesVariableWinning) {
-  EXPECT_EQ(options_from({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"}}).otlp_protocol, OtlpProtocol::kHttpJson);
+  EXPECT_EQ(options_from({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"}}).otlp_protocol,
+            OtlpProtocol::kHttpJson);
   EXPECT_EQ(options_from({{"OTEL_EXPORTER_OTLP_PROTOCOL", "HTTP/Protobuf"}}).otlp_protocol,
             OtlpProtocol::kHttpProtobuf);
   EXPECT_EQ(options_from({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"},
@@ -59,7 +60,8 @@ TEST(TracerProviderOptionsTest, ProtocolAndCompressionWithTheTracesVariableWinni
                           {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf"}})
                 .otlp_protocol,
             OtlpProtocol::kHttpProtobuf);
-  EXPECT_EQ(options_from({{"OTEL_EXPORTER_OTLP_COMPRESSION", "gzip"}}).otlp_compression, OtlpCompression::kGzip);
+  EXPECT_EQ(options_from({{"OTEL_EXPORTER_OTLP_COMPRESSION", "gzip"}}).otlp_compression,
+            OtlpCompression::kGzip);
   EXPECT_EQ(options_from({{"OTEL_EXPORTER_OTLP_COMPRESSION", "gzip"},
                           {"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "none"}})
                 .otlp_compression,
@@ -71,7 +73,8 @@ TEST(TracerProviderOptionsTest, ProtocolAndCompressionWithTheTracesVariableWinni
 TEST(TracerProviderOptionsTest, ReadsEveryVariable) {
   const TracerProviderOptions o = options_from({
       {"OTEL_SERVICE_NAME", "orders-agent"},
-      {"OTEL_RESOURCE_ATTRIBUTES", "service.version=1.4.0, deployment.environment=prod%2Ceu ,team=a%3Db"},
+      {"OTEL_RESOURCE_ATTRIBUTES",
+       "service.version=1.4.0, deployment.environment=prod%2Ceu ,team=a%3Db"},
       {"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/"},
       {"OTEL_EXPORTER_OTLP_HEADERS", "x-tenant=acme,authorization=Bearer%20t"},
       {"OTEL_EXPORTER_OTLP_TIMEOUT", "2500"},
@@ -101,13 +104,15 @@ TEST(TracerProviderOptionsTest, ReadsEveryVariable) {
 }
 
 TEST(TracerProviderOptionsTest, TracesEndpointIsUsedAsIsAndWins) {
-  const TracerProviderOptions o = options_from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:4318"},
-                                                {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://b:9999/custom"}});
+  const TracerProviderOptions o =
+      options_from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:4318"},
+                    {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://b:9999/custom"}});
   EXPECT_EQ(o.otlp_traces_endpoint, "http://b:9999/custom");
 }
 
 TEST(TracerProviderOptionsTest, ServiceNameFromResourceAttributesUnlessOtelServiceNameIsSet) {
-  EXPECT_EQ(options_from({{"OTEL_RESOURCE_ATTRIBUTES", "service.name=from-attrs"}}).service_name, "from-attrs");
+  EXPECT_EQ(options_from({{"OTEL_RESOURCE_ATTRIBUTES", "service.name=from-attrs"}}).service_name,
+            "from-attrs");
   EXPECT_EQ(options_from({{"OTEL_RESOURCE_ATTRIBUTES", "service.name=from-attrs"},
                           {"OTEL_SERVICE_NAME", "explicit"}})
                 .service_name,
@@ -115,7 +120,8 @@ TEST(TracerProviderOptionsTest, ServiceNameFromResourceAttributesUnlessOtelServi
 }
 
 TEST(TracerProviderOptionsTest, EmptyValuesMeanDefault) {
-  const TracerProviderOptions o = options_from({{"OTEL_BSP_MAX_QUEUE_SIZE", ""}, {"OTEL_TRACES_SAMPLER", "  "}});
+  const TracerProviderOptions o =
+      options_from({{"OTEL_BSP_MAX_QUEUE_SIZE", ""}, {"OTEL_TRACES_SAMPLER", "  "}});
   EXPECT_EQ(o.batch.max_queue_size, 2048U);
   EXPECT_EQ(o.sampler.root, SamplerKind::kAlwaysOn);
 }
@@ -142,14 +148,18 @@ TEST(TracerProviderOptionsTest, BadValuesThrowNamingTheVariable) {
   expect_rejected({{"OTEL_RESOURCE_ATTRIBUTES", "=v"}}, "OTEL_RESOURCE_ATTRIBUTES");
   expect_rejected({{"OTEL_RESOURCE_ATTRIBUTES", "k=%zz"}}, "OTEL_RESOURCE_ATTRIBUTES");
   expect_rejected({{"OTEL_RESOURCE_ATTRIBUTES", "k=50%"}}, "OTEL_RESOURCE_ATTRIBUTES");
-  expect_rejected({{"OTEL_EXPORTER_OTLP_ENDPOINT", "https://collector:4318"}}, "OTEL_EXPORTER_OTLP_ENDPOINT");
-  expect_rejected({{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "collector:4318"}}, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+  expect_rejected({{"OTEL_EXPORTER_OTLP_ENDPOINT", "https://collector:4318"}},
+                  "OTEL_EXPORTER_OTLP_ENDPOINT");
+  expect_rejected({{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "collector:4318"}},
+                  "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
   expect_rejected({{"OTEL_EXPORTER_OTLP_TIMEOUT", "soon"}}, "OTEL_EXPORTER_OTLP_TIMEOUT");
   expect_rejected({{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}}, "OTEL_EXPORTER_OTLP_PROTOCOL");
-  expect_rejected({{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc"}}, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL");
+  expect_rejected({{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc"}},
+                  "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL");
   expect_rejected({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/xml"}}, "OTEL_EXPORTER_OTLP_PROTOCOL");
   expect_rejected({{"OTEL_EXPORTER_OTLP_COMPRESSION", "zstd"}}, "OTEL_EXPORTER_OTLP_COMPRESSION");
-  expect_rejected({{"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "deflate"}}, "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION");
+  expect_rejected({{"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "deflate"}},
+                  "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION");
   expect_rejected({{"OTEL_SDK_DISABLED", "maybe"}}, "OTEL_SDK_DISABLED");
   expect_rejected({{"OTEL_TRACES_EXPORTER", "zipkin"}}, "OTEL_TRACES_EXPORTER");
 }
@@ -165,9 +175,11 @@ TEST(TracerProviderOptionsTest, ReadsTheProcessEnvironment) {
 }
 
 TEST(TracerProviderTest, ResourceCarriesServiceAndSdkAttributes) {
-  TracerProviderOptions options = options_from({{"OTEL_RESOURCE_ATTRIBUTES", "service.version=2.0,region=eu"},
-                                                {"OTEL_SERVICE_NAME", "svc"}});
-  TracerProvider provider(options, std::make_unique<InMemorySpanExporter>(std::make_shared<InMemorySpanStore>()));
+  TracerProviderOptions options =
+      options_from({{"OTEL_RESOURCE_ATTRIBUTES", "service.version=2.0,region=eu"},
+                    {"OTEL_SERVICE_NAME", "svc"}});
+  TracerProvider provider(
+      options, std::make_unique<InMemorySpanExporter>(std::make_shared<InMemorySpanStore>()));
   const Resource& r = provider.resource();
   EXPECT_EQ(std::get<std::string_view>(*r.find("service.name")), "svc");
   EXPECT_EQ(std::get<std::string_view>(*r.find("service.version")), "2.0");
@@ -175,14 +187,16 @@ TEST(TracerProviderTest, ResourceCarriesServiceAndSdkAttributes) {
   EXPECT_EQ(std::get<std::string_view>(*r.find("telemetry.sdk.language")), "cpp");
   EXPECT_EQ(std::get<std::string_view>(*r.find("telemetry.sdk.name")), "edaobs");
   const std::string instance(std::get<std::string_view>(*r.find("service.instance.id")));
-  EXPECT_TRUE(std::regex_match(instance, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+  EXPECT_TRUE(std::regex_match(
+      instance, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << instance;
 }
 
 TEST(TracerProviderTest, ExplicitInstanceIdIsKept) {
   TracerProviderOptions options;
   options.service_instance_id = "pod-7";
-  TracerProvider provider(options, std::make_unique<InMemorySpanExporter>(std::make_shared<InMemorySpanStore>()));
+  TracerProvider provider(
+      options, std::make_unique<InMemorySpanExporter>(std::make_shared<InMemorySpanStore>()));
   EXPECT_EQ(std::get<std::string_view>(*provider.resource().find("service.instance.id")), "pod-7");
 }
 

@@ -39,9 +39,9 @@ void ClientEvents::event_cb(RdKafka::Event& event) {
       on_stats(event.str());
       break;
     case RdKafka::Event::EVENT_THROTTLE:
-      logger_.debug("kafka broker throttled the client",
-                    {{"client", client_name_}, {"broker", event.broker_name()},
-                     {"throttle_ms", event.throttle_time()}});
+      logger_.debug("kafka broker throttled the client", {{"client", client_name_},
+                                                          {"broker", event.broker_name()},
+                                                          {"throttle_ms", event.throttle_time()}});
       break;
   }
 }
@@ -53,9 +53,10 @@ void ClientEvents::on_error(RdKafka::Event& event) {
     connection_errors_.inc();
     if (code == RdKafka::ERR__ALL_BROKERS_DOWN) broker_up_.store(false, std::memory_order_relaxed);
     if (const auto held = throttle_.admit(error_name(code))) {
-      logger_.warn("kafka broker connection error",
-                   {{"client", client_name_}, {"error", error_name(code)}, {"detail", text},
-                    {"repeats_held_back", *held}});
+      logger_.warn("kafka broker connection error", {{"client", client_name_},
+                                                     {"error", error_name(code)},
+                                                     {"detail", text},
+                                                     {"repeats_held_back", *held}});
     }
     return;
   }
@@ -64,8 +65,10 @@ void ClientEvents::on_error(RdKafka::Event& event) {
     return;
   }
   if (const auto held = throttle_.admit(error_name(code))) {
-    logger_.warn("kafka client error", {{"client", client_name_}, {"error", error_name(code)},
-                                        {"detail", text}, {"repeats_held_back", *held}});
+    logger_.warn("kafka client error", {{"client", client_name_},
+                                        {"error", error_name(code)},
+                                        {"detail", text},
+                                        {"repeats_held_back", *held}});
   }
 }
 
@@ -131,8 +134,8 @@ void ClientEvents::on_log(RdKafka::Event& event) {
     held = *admitted;
   }
   const std::string text = event.str();
-  const telemetry::LogField fields[] = {{"client", client_name_}, {"facility", facility},
-                                        {"repeats_held_back", held}};
+  const telemetry::LogField fields[] = {
+      {"client", client_name_}, {"facility", facility}, {"repeats_held_back", held}};
   logger_.log(level, text, fields);
 }
 
@@ -141,7 +144,8 @@ void ClientEvents::on_stats(const std::string& json) {
   const boost::json::value stats = boost::json::parse(json, ec);
   if (ec || !stats.is_object()) return;
   const boost::json::object& root = stats.get_object();
-  if (const auto* brokers = root.if_contains("brokers"); brokers != nullptr && brokers->is_object()) {
+  if (const auto* brokers = root.if_contains("brokers");
+      brokers != nullptr && brokers->is_object()) {
     bool any_up = false;
     for (const auto& [name, broker] : brokers->get_object()) {
       const auto* state = broker.is_object() ? broker.get_object().if_contains("state") : nullptr;

@@ -2,18 +2,19 @@
 // librdkafka's event callback for one client: counts broker connection errors, forwards
 // librdkafka's own log lines and errors to the Logger, and reads the periodic statistics JSON
 // for broker connectivity (and hands it on, e.g. for consumer lag).
-#include <librdkafka/rdkafkacpp.h>
-
 #include <atomic>
-#include <boost/json/object.hpp>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
 
-#include "client/log_throttle.h"
+#include <boost/json/object.hpp>
+#include <librdkafka/rdkafkacpp.h>
+
 #include "edaobs/telemetry/logs/logger.h"
 #include "edaobs/telemetry/metrics/counter.h"
+
+#include "client/log_throttle.h"
 
 namespace edaobs::kafka::detail {
 
@@ -29,7 +30,9 @@ class ClientEvents final : public RdKafka::EventCb {
 
   // At least one broker connection is up, as far as the latest statistics, error events and
   // traffic tell.
-  [[nodiscard]] bool broker_up() const noexcept { return broker_up_.load(std::memory_order_relaxed); }
+  [[nodiscard]] bool broker_up() const noexcept {
+    return broker_up_.load(std::memory_order_relaxed);
+  }
   // Traffic (a delivery acknowledged, a record fetched) proves a broker is reachable.
   void note_broker_reachable() noexcept { broker_up_.store(true, std::memory_order_relaxed); }
   // librdkafka raised a fatal error (e.g. the idempotent producer lost its guarantees): the

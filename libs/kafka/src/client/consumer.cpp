@@ -3,6 +3,9 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
+#include "edaobs/core/config_error.h"
+#include "edaobs/kafka/envelope/header_carrier.h"
+
 #include "client/client_events.h"
 #include "client/consumer_lag.h"
 #include "client/dead_letter_writer.h"
@@ -13,8 +16,6 @@
 #include "client/redelivery.h"
 #include "client/resending_sender.h"
 #include "client/span_attributes.h"
-#include "edaobs/core/config_error.h"
-#include "edaobs/kafka/envelope/header_carrier.h"
 
 namespace edaobs::kafka {
 
@@ -27,7 +28,8 @@ std::string_view topic_of(RdKafka::Message& message) {
 }
 
 std::string_view bytes_of(const void* data, std::size_t size) {
-  return data != nullptr ? std::string_view(static_cast<const char*>(data), size) : std::string_view();
+  return data != nullptr ? std::string_view(static_cast<const char*>(data), size)
+                         : std::string_view();
 }
 
 // A throwing handler is called this many times in all before its record is dead-lettered: a
@@ -42,16 +44,15 @@ std::string_view or_unknown(std::string_view label) {
 
 struct Consumer::Metrics {
   explicit Metrics(telemetry::Registry& registry)
-      : consume_duration(registry.histogram(
-            "message_broker_consume_duration_seconds",
-            "Time from fetching a record to the end of its handling.", {"topic"},
-            detail::broker_latency_buckets())),
+      : consume_duration(
+            registry.histogram("message_broker_consume_duration_seconds",
+                               "Time from fetching a record to the end of its handling.", {"topic"},
+                               detail::broker_latency_buckets())),
         connection_errors(detail::connection_errors(registry)) {}
 
   telemetry::Family<telemetry::Histogram>& consume_duration;
   telemetry::Counter& connection_errors;
 };
-
 
 Consumer::Consumer(ConsumerOptions options, Producer& producer, telemetry::Tracer& tracer,
                    telemetry::Registry& registry, telemetry::Logger& logger)
@@ -101,10 +102,10 @@ Consumer::Consumer(ConsumerOptions options, Producer& producer, telemetry::Trace
       code != RdKafka::ERR_NO_ERROR) {
     throw ConfigError("topics", RdKafka::err2str(code));
   }
-  registry.add_collect_callback([weak = std::weak_ptr<detail::ConsumerLag>(lag_)](
-                                    telemetry::CallbackSink& sink) {
-    if (const auto lag = weak.lock()) lag->collect(sink);
-  });
+  registry.add_collect_callback(
+      [weak = std::weak_ptr<detail::ConsumerLag>(lag_)](telemetry::CallbackSink& sink) {
+        if (const auto lag = weak.lock()) lag->collect(sink);
+      });
 }
 
 Consumer::~Consumer() { close(); }
@@ -174,13 +175,18 @@ telemetry::Span Consumer::start_process_span(std::string_view topic, std::int32_
     span.set_attribute(attr::kClientId, options_.client_id);
     span.set_attribute(attr::kPartition, std::to_string(partition));
     span.set_attribute(attr::kOffset, offset);
-    if (view.key) detail::set_key_attribute(span, attr::kMessageKey, *view.key, options_.key_on_spans);
+    if (view.key)
+      detail::set_key_attribute(span, attr::kMessageKey, *view.key, options_.key_on_spans);
     if (decoded) {
-      detail::set_event_attributes(span, {decoded->id, decoded->type, decoded->source,
-                                          decoded->subject}, options_.key_on_spans);
+      detail::set_event_attributes(span,
+                                   {decoded->id, decoded->type, decoded->source, decoded->subject},
+                                   options_.key_on_spans);
     } else {
-      detail::set_event_attributes(span, {{}, last_header(view.headers, header_names::kType).value_or(""),
-                                          last_header(view.headers, header_names::kSource).value_or(""), {}},
+      detail::set_event_attributes(span,
+                                   {{},
+                                    last_header(view.headers, header_names::kType).value_or(""),
+                                    last_header(view.headers, header_names::kSource).value_or(""),
+                                    {}},
                                    options_.key_on_spans);
     }
   }
@@ -196,7 +202,8 @@ PollResult Consumer::dispatch(RdKafka::Message& message, const EventHandler& han
 
   read_headers(message, header_views_);
   RecordView view;
-  if (message.key_pointer() != nullptr) view.key = bytes_of(message.key_pointer(), message.key_len());
+  if (message.key_pointer() != nullptr)
+    view.key = bytes_of(message.key_pointer(), message.key_len());
   view.value = bytes_of(message.payload(), message.len());
   view.headers = header_views_;
   const DecodeResult decoded = decode(view, decode_options_);
@@ -204,16 +211,18 @@ PollResult Consumer::dispatch(RdKafka::Message& message, const EventHandler& han
   telemetry::Span span = start_process_span(topic, partition, offset, view, decoded);
 
   Completion completion = tracker_->begin(topic, partition, offset);
-  const detail::OriginalRecord original{topic, partition, offset, view.key, view.value,
-                                        header_views_};
+  const detail::OriginalRecord original{topic,    partition,  offset,
+                                        view.key, view.value, header_views_};
   PollResult result = PollResult::kHandled;
   {
     const telemetry::SpanScope scope(span);
     if (!decoded) {
       // Labels of a record that is not an event come from its headers, as far as they go.
       const Failure& error = decoded.error();
-      const std::string_view type = or_unknown(last_header(view.headers, header_names::kType).value_or(""));
-      const std::string_view source = or_unknown(last_header(view.headers, header_names::kSource).value_or(""));
+      const std::string_view type =
+          or_unknown(last_header(view.headers, header_names::kType).value_or(""));
+      const std::string_view source =
+          or_unknown(last_header(view.headers, header_names::kSource).value_or(""));
       span.record_error(error.reason, error.detail);
       processing_.failed(type, source, error.reason, std::chrono::steady_clock::now() - received,
                          span.context());
@@ -227,12 +236,14 @@ PollResult Consumer::dispatch(RdKafka::Message& message, const EventHandler& han
       }
       detail::CompletionAccess::arm(completion, processing_.success(decoded->type, decoded->source),
                                     received, span.context());
-      const ConsumedEvent record{*decoded, topic, partition, offset, timestamp, span,
-                                 std::move(completion)};
-      Outcome outcome = redelivery_->exhausted(topic, partition, offset)
-                            ? Outcome::reject(detail::Redelivery::kReason,
-                                              "the handler dropped this record's completion without done() on every attempt")
-                            : run_handler(handler, record);
+      const ConsumedEvent record{
+          *decoded, topic, partition, offset, timestamp, span, std::move(completion)};
+      Outcome outcome =
+          redelivery_->exhausted(topic, partition, offset)
+              ? Outcome::reject(
+                    detail::Redelivery::kReason,
+                    "the handler dropped this record's completion without done() on every attempt")
+              : run_handler(handler, record);
       result = carry_out(std::move(outcome), record, original, received);
     }
   }
@@ -254,8 +265,10 @@ Outcome Consumer::run_handler(const EventHandler& handler, const ConsumedEvent& 
     }
   }
   logger_.error("event handler threw; the record is dead-lettered",
-                {{"event_id", record.event.id}, {"event_type", record.event.type},
-                 {"attempts", kHandlerAttempts}, {"detail", failure}});
+                {{"event_id", record.event.id},
+                 {"event_type", record.event.type},
+                 {"attempts", kHandlerAttempts},
+                 {"detail", failure}});
   return Outcome::reject("handler_exception", failure);
 }
 

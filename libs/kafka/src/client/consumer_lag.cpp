@@ -1,6 +1,5 @@
 #include "client/consumer_lag.h"
 
-
 namespace edaobs::kafka::detail {
 
 void ConsumerLag::assign(std::string_view topic, std::int32_t partition) {

@@ -3,13 +3,14 @@
 // (topics.<t>.partitions.<p>.consumer_lag) and exposed at scrape time as
 // kafka_consumer_lag{topic,partition}. Shared between the consumer (writes) and the registry's
 // collect callback (reads), which may outlive the consumer.
-#include <boost/json/object.hpp>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include <boost/json/object.hpp>
 
 #include "edaobs/telemetry/sdk/metrics/callback_sink.h"
 

@@ -6,11 +6,12 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include "edaobs/kafka/client/consumer.h"
+
 #include "client/consumer_lag.h"
 #include "client/offset_tracker.h"
 #include "client/rdkafka_config.h"
 #include "client/resending_sender.h"
-#include "edaobs/kafka/client/consumer.h"
 
 namespace edaobs::kafka {
 
@@ -44,13 +45,15 @@ void Consumer::on_revoke(const std::vector<std::pair<std::string, std::int32_t>>
                          bool lost) {
   const auto deadline = std::chrono::steady_clock::now() + options_.drain_timeout;
   logger_.info("kafka partitions revoking; draining in-flight records",
-               {{"group", options_.group_id}, {"partitions", partitions.size()},
-                {"in_flight", tracker_->pending()}, {"lost", lost}});
+               {{"group", options_.group_id},
+                {"partitions", partitions.size()},
+                {"in_flight", tracker_->pending()},
+                {"lost", lost}});
   // Outputs waiting for a retry are re-sent while we wait: they are what the drain waits for.
   bool idle = false;
   while (!idle && std::chrono::steady_clock::now() < deadline) {
-    idle = tracker_->wait_idle(
-        partitions, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
+    idle = tracker_->wait_idle(partitions, std::min(deadline, std::chrono::steady_clock::now() +
+                                                                  std::chrono::milliseconds(100)));
     if (!idle) sender_->resend_due();
   }
   if (!idle) {
@@ -71,8 +74,8 @@ void Consumer::on_revoke(const std::vector<std::pair<std::string, std::int32_t>>
   const std::size_t current = assigned_.load(std::memory_order_relaxed);
   assigned_.store(current > partitions.size() ? current - partitions.size() : 0,
                   std::memory_order_relaxed);
-  logger_.info("kafka partitions revoked", {{"group", options_.group_id},
-                                            {"partitions", partitions.size()}, {"lost", lost}});
+  logger_.info("kafka partitions revoked",
+               {{"group", options_.group_id}, {"partitions", partitions.size()}, {"lost", lost}});
 }
 
 }  // namespace edaobs::kafka

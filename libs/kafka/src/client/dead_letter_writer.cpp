@@ -47,10 +47,12 @@ void DeadLetterWriter::send(const OriginalRecord& original, std::string_view rea
   letter.headers.push_back({"dlq_original_partition", std::to_string(original.partition)});
   letter.headers.push_back({"dlq_original_offset", std::to_string(original.offset)});
 
-  logger_.warn("event sent to the dead-letter topic",
-               {{"reason", reason}, {"detail", short_detail}, {"topic", original.topic},
-                {"partition", original.partition}, {"offset", original.offset},
-                {"event_type", event_type}});
+  logger_.warn("event sent to the dead-letter topic", {{"reason", reason},
+                                                       {"detail", short_detail},
+                                                       {"topic", original.topic},
+                                                       {"partition", original.partition},
+                                                       {"offset", original.offset},
+                                                       {"event_type", event_type}});
 
   auto output = std::make_shared<OutputSend>();
   output->topic = std::string(original.topic) + suffix_;

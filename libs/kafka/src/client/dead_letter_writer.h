@@ -12,11 +12,12 @@
 #include <string>
 #include <string_view>
 
-#include "client/resending_sender.h"
-#include "edaobs/kafka/client/completion.h"
 #include "edaobs/core/header.h"
+#include "edaobs/kafka/client/completion.h"
 #include "edaobs/telemetry/logs/logger.h"
 #include "edaobs/telemetry/metrics/registry.h"
+
+#include "client/resending_sender.h"
 
 namespace edaobs::kafka::detail {
 

@@ -2,14 +2,15 @@
 // ClientEvents saw, and the testing hook asks librdkafka to raise one.
 #include "edaobs/kafka/client/fatal_error.h"
 
+#include <string>
+
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
-#include <string>
-
-#include "client/client_events.h"
 #include "edaobs/kafka/client/consumer.h"
 #include "edaobs/kafka/client/producer.h"
+
+#include "client/client_events.h"
 
 namespace edaobs::kafka {
 
@@ -30,9 +31,13 @@ void raise_on(RdKafka::Handle& handle, std::string_view reason) {
 }  // namespace
 
 std::optional<std::string> Producer::fatal_error() const { return fatal_error_of(*events_); }
-void Producer::on_fatal_error(FatalErrorHandler handler) { events_->on_fatal_error(std::move(handler)); }
+void Producer::on_fatal_error(FatalErrorHandler handler) {
+  events_->on_fatal_error(std::move(handler));
+}
 std::optional<std::string> Consumer::fatal_error() const { return fatal_error_of(*events_); }
-void Consumer::on_fatal_error(FatalErrorHandler handler) { events_->on_fatal_error(std::move(handler)); }
+void Consumer::on_fatal_error(FatalErrorHandler handler) {
+  events_->on_fatal_error(std::move(handler));
+}
 
 void testing::raise_fatal_error(Producer& producer, std::string_view reason) {
   raise_on(*producer.producer_, reason);

@@ -7,7 +7,8 @@ namespace edaobs::kafka::detail {
 std::optional<std::uint64_t> LogThrottle::admit(std::string_view key,
                                                 std::chrono::steady_clock::time_point now) {
   const std::lock_guard lock(mutex_);
-  const auto slot = std::find_if(slots_.begin(), slots_.end(), [&](const Slot& s) { return s.key == key; });
+  const auto slot =
+      std::find_if(slots_.begin(), slots_.end(), [&](const Slot& s) { return s.key == key; });
   if (slot == slots_.end()) {
     if (slots_.size() == kMaxKeys) {
       slots_.erase(std::min_element(slots_.begin(), slots_.end(),

@@ -19,8 +19,9 @@ class LogThrottle {
 
   // nullopt: hold this line back. Otherwise let it through; the value is how many lines of the
   // key were held back since the last one let through.
-  std::optional<std::uint64_t> admit(std::string_view key,
-                                     std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
+  std::optional<std::uint64_t> admit(
+      std::string_view key,
+      std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
 
  private:
   struct Slot {

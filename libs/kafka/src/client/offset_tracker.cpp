@@ -14,7 +14,8 @@ void Completion::done() noexcept {
     state_->finished = true;
     success = state_->success;
   }
-  if (success) success->record(std::chrono::steady_clock::now() - state_->started, state_->exemplar);
+  if (success)
+    success->record(std::chrono::steady_clock::now() - state_->started, state_->exemplar);
   state_->track->finish(state_->offset, true);
 }
 
@@ -87,7 +88,8 @@ std::shared_ptr<PartitionTrack>* OffsetTracker::find(std::string_view topic,
 
 void OffsetTracker::assign(std::string_view topic, std::int32_t partition) {
   auto topic_it = partitions_.find(topic);
-  if (topic_it == partitions_.end()) topic_it = partitions_.emplace(std::string(topic), decltype(topic_it->second){}).first;
+  if (topic_it == partitions_.end())
+    topic_it = partitions_.emplace(std::string(topic), decltype(topic_it->second){}).first;
   topic_it->second[partition] = std::make_shared<PartitionTrack>();
 }
 

@@ -106,7 +106,8 @@ class OffsetTracker {
   void revoke(std::string_view topic, std::int32_t partition);
   void clear();
   // Registers the record as in flight; the partition is tracked on first sight if needed.
-  [[nodiscard]] Completion begin(std::string_view topic, std::int32_t partition, std::int64_t offset);
+  [[nodiscard]] Completion begin(std::string_view topic, std::int32_t partition,
+                                 std::int64_t offset);
   [[nodiscard]] std::vector<ReadyOffset> take_ready();
   // Partitions with an abandoned record, each with the offset to consume again from. Their
   // tracking restarts there (completions still out for the old records no longer count).

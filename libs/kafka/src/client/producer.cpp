@@ -1,16 +1,17 @@
 #include "edaobs/kafka/client/producer.h"
 
+#include <algorithm>
 #include <pthread.h>
+
 #include <librdkafka/rdkafkacpp.h>
 
-#include <algorithm>
+#include "edaobs/core/config_error.h"
+#include "edaobs/kafka/envelope/header_carrier.h"
 
 #include "client/client_events.h"
 #include "client/messaging_metrics.h"
 #include "client/rdkafka_config.h"
 #include "client/span_attributes.h"
-#include "edaobs/core/config_error.h"
-#include "edaobs/kafka/envelope/header_carrier.h"
 
 namespace edaobs::kafka {
 
@@ -123,18 +124,16 @@ Producer::Producer(ProducerOptions options, telemetry::Tracer& tracer,
 
 Producer::~Producer() { close(options_.close_timeout); }
 
-Status Producer::send(std::string_view topic, const Event& event,
-                          DeliveryCallback on_delivery) {
+Status Producer::send(std::string_view topic, const Event& event, DeliveryCallback on_delivery) {
   return send_impl(topic, encode(event), std::move(on_delivery), &event);
 }
 
 Status Producer::send_record(std::string_view topic, EncodedRecord record,
-                                 DeliveryCallback on_delivery) {
+                             DeliveryCallback on_delivery) {
   return send_impl(topic, std::move(record), std::move(on_delivery), nullptr);
 }
 
-std::future<DeliveryReport> Producer::send_for_report(std::string_view topic,
-                                                      const Event& event) {
+std::future<DeliveryReport> Producer::send_for_report(std::string_view topic, const Event& event) {
   auto promise = std::make_shared<std::promise<DeliveryReport>>();
   std::future<DeliveryReport> report = promise->get_future();
   const Status status =
@@ -150,7 +149,8 @@ std::future<DeliveryReport> Producer::send_for_report(std::string_view topic,
 
 // The record's PRODUCER span "send <topic>", with the messaging.* and event.* attributes (from
 // `event`, or from the record's ce_* headers), its context injected into the record's headers.
-void Producer::start_send_span(PendingDelivery& pending, EncodedRecord& record, const Event* event) {
+void Producer::start_send_span(PendingDelivery& pending, EncodedRecord& record,
+                               const Event* event) {
   namespace attr = detail::attr;
   detail::EventAttributes event_attributes;
   if (event != nullptr) {
@@ -161,7 +161,8 @@ void Producer::start_send_span(PendingDelivery& pending, EncodedRecord& record, 
                         find_header(record.headers, header_names::kSource).value_or(""),
                         find_header(record.headers, header_names::kSubject)};
   }
-  pending.event_type = event_attributes.type.empty() ? "unknown" : std::string(event_attributes.type);
+  pending.event_type =
+      event_attributes.type.empty() ? "unknown" : std::string(event_attributes.type);
   pending.event_id = std::string(event_attributes.id);
 
   telemetry::StartSpanOptions span_options;
@@ -174,7 +175,8 @@ void Producer::start_send_span(PendingDelivery& pending, EncodedRecord& record, 
     span.set_attribute(attr::kOperationType, "send");
     span.set_attribute(attr::kDestination, pending.topic);
     span.set_attribute(attr::kClientId, options_.client_id);
-    if (record.key) detail::set_key_attribute(span, attr::kMessageKey, *record.key, options_.key_on_spans);
+    if (record.key)
+      detail::set_key_attribute(span, attr::kMessageKey, *record.key, options_.key_on_spans);
     detail::set_event_attributes(span, event_attributes, options_.key_on_spans);
   }
   // The consumer's process span becomes the child of this send span.
@@ -183,7 +185,7 @@ void Producer::start_send_span(PendingDelivery& pending, EncodedRecord& record, 
 }
 
 Status Producer::send_impl(std::string_view topic, EncodedRecord record,
-                               DeliveryCallback on_delivery, const Event* event) {
+                           DeliveryCallback on_delivery, const Event* event) {
   auto pending = std::make_unique<PendingDelivery>();
   pending->topic = std::string(topic);
 
@@ -211,11 +213,11 @@ Status Producer::send_impl(std::string_view topic, EncodedRecord record,
 
   for (;;) {
     // RK_MSG_COPY: librdkafka copies key and value, so `record` may go away after the call.
-    const RdKafka::ErrorCode error = producer_->produce(
-        pending->topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-        const_cast<char*>(record.value.data()), record.value.size(),
-        record.key ? record.key->data() : nullptr, record.key ? record.key->size() : 0U, 0,
-        headers.get(), pending.get());
+    const RdKafka::ErrorCode error =
+        producer_->produce(pending->topic, RdKafka::Topic::PARTITION_UA,
+                           RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(record.value.data()),
+                           record.value.size(), record.key ? record.key->data() : nullptr,
+                           record.key ? record.key->size() : 0U, 0, headers.get(), pending.get());
     if (error == RdKafka::ERR_NO_ERROR) {
       // librdkafka now owns the headers, and the pending delivery until its report.
       static_cast<void>(headers.release());
@@ -248,8 +250,8 @@ void Producer::deliver(std::unique_ptr<PendingDelivery> pending,
       span.set_attribute(attr::kOffset, report.offset);
     }
     metrics_->published.with({pending->event_type, report.topic}).inc();
-    metrics_->publish_duration.with({report.topic}).observe(seconds(report.latency),
-                                                            span.context());
+    metrics_->publish_duration.with({report.topic})
+        .observe(seconds(report.latency), span.context());
   } else {
     span.record_error(report.error.reason, report.error.detail);
     metrics_->publish_errors.with({report.topic, report.error.reason}).inc();

@@ -12,7 +12,8 @@ std::unique_ptr<RdKafka::Conf> make_global_conf() {
 
 void set_property(RdKafka::Conf& conf, const std::string& name, const std::string& value) {
   std::string error;
-  if (conf.set(name, value, error) != RdKafka::Conf::CONF_OK) throw ConfigError(name, "rejected by librdkafka: " + error);
+  if (conf.set(name, value, error) != RdKafka::Conf::CONF_OK)
+    throw ConfigError(name, "rejected by librdkafka: " + error);
 }
 
 void set_properties(RdKafka::Conf& conf, const Properties& properties) {

@@ -1,11 +1,11 @@
 #pragma once
 // Building librdkafka configuration objects; every rejection becomes a ConfigError naming the
 // property.
-#include <librdkafka/rdkafkacpp.h>
-
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include <librdkafka/rdkafkacpp.h>
 
 #include "edaobs/kafka/client/options.h"
 

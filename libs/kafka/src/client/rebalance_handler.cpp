@@ -10,7 +10,8 @@ using PartitionList = std::vector<std::pair<std::string, std::int32_t>>;
 PartitionList to_list(const std::vector<RdKafka::TopicPartition*>& partitions) {
   PartitionList list;
   list.reserve(partitions.size());
-  for (const auto* partition : partitions) list.emplace_back(partition->topic(), partition->partition());
+  for (const auto* partition : partitions)
+    list.emplace_back(partition->topic(), partition->partition());
   return list;
 }
 
@@ -24,8 +25,9 @@ void RebalanceHandler::rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::E
     owner_.on_assign(list);
     // Readiness counts the partitions only once the assignment really took effect.
     const bool assigned =
-        cooperative ? report(std::unique_ptr<RdKafka::Error>(consumer->incremental_assign(partitions)))
-                    : report(consumer->assign(partitions));
+        cooperative
+            ? report(std::unique_ptr<RdKafka::Error>(consumer->incremental_assign(partitions)))
+            : report(consumer->assign(partitions));
     if (assigned) owner_.assigned_.fetch_add(list.size(), std::memory_order_relaxed);
     return;
   }

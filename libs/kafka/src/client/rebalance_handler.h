@@ -2,10 +2,10 @@
 // librdkafka's rebalance callback for a Consumer: on assignment the partitions are tracked and,
 // once the assignment took effect, counted for readiness; on revoke (or a failed rebalance) the
 // consumer drains and commits them first. Eager and cooperative protocols alike.
-#include <librdkafka/rdkafkacpp.h>
-
 #include <memory>
 #include <vector>
+
+#include <librdkafka/rdkafkacpp.h>
 
 #include "edaobs/kafka/client/consumer.h"
 #include "edaobs/telemetry/logs/logger.h"

@@ -32,9 +32,14 @@ void Redelivery::rewind(RdKafka::KafkaConsumer& consumer, OffsetTracker& tracker
       entry->offset = at.offset;
     }
     redeliveries_.with({at.topic}).inc();
-    logger_.error("a record's completion was dropped without done(); consuming its partition again from there",
-                  {{"topic", at.topic}, {"partition", at.partition}, {"offset", at.offset},
-                   {"seek", code == RdKafka::ERR_NO_ERROR ? std::string_view("started") : detail::error_name(code)}});
+    logger_.error(
+        "a record's completion was dropped without done(); consuming its partition again from "
+        "there",
+        {{"topic", at.topic},
+         {"partition", at.partition},
+         {"offset", at.offset},
+         {"seek",
+          code == RdKafka::ERR_NO_ERROR ? std::string_view("started") : detail::error_name(code)}});
   }
 }
 

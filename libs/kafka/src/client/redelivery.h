@@ -4,16 +4,17 @@
 // after it would ever be committed. Instead the partition is consumed again from its first record
 // not done (at-least-once: what was in flight after it is handled twice), and a record dropped
 // kAttempts times in a row is dead-lettered as "completion_abandoned" rather than looping.
-#include <librdkafka/rdkafkacpp.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "client/offset_tracker.h"
+#include <librdkafka/rdkafkacpp.h>
+
 #include "edaobs/telemetry/logs/logger.h"
 #include "edaobs/telemetry/metrics/registry.h"
+
+#include "client/offset_tracker.h"
 
 namespace edaobs::kafka::detail {
 

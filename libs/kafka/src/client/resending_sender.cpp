@@ -64,10 +64,10 @@ void ResendingSender::attempt(const std::shared_ptr<OutputSend>& output) {
   if (!status) failed(output, status.error());
 }
 
-void ResendingSender::failed(const std::shared_ptr<OutputSend>& output,
-                             const Failure& error) {
+void ResendingSender::failed(const std::shared_ptr<OutputSend>& output, const Failure& error) {
   if (output->omit_value_when_too_large && too_large(error.reason)) {
-    if (auto* record = std::get_if<EncodedRecord>(&output->payload); record && !record->value.empty()) {
+    if (auto* record = std::get_if<EncodedRecord>(&output->payload);
+        record && !record->value.empty()) {
       record->headers.push_back({"dlq_value_omitted", std::to_string(record->value.size())});
       record->value.clear();
     }
@@ -79,7 +79,9 @@ void ResendingSender::failed(const std::shared_ptr<OutputSend>& output,
   }
   if (worth_logging(output->attempts)) {
     logger_.warn("output not delivered; retrying, the input offset is held back",
-                 {{"topic", output->topic}, {"error", error.reason}, {"detail", error.detail},
+                 {{"topic", output->topic},
+                  {"error", error.reason},
+                  {"detail", error.detail},
                   {"attempts", output->attempts}});
   }
   output->due = std::chrono::steady_clock::now() + backoff(output->attempts);

@@ -1,11 +1,11 @@
 #include "edaobs/kafka/envelope/event.h"
 
-#include "edaobs/core/text.h"
-
 #include <algorithm>
 #include <array>
 
+#include "edaobs/core/text.h"
 #include "edaobs/kafka/envelope/rfc3339.h"
+
 #include "envelope/json_validation.h"
 
 namespace edaobs::kafka {
@@ -14,10 +14,10 @@ namespace {
 namespace names = header_names;
 
 bool is_envelope_or_trace_header(std::string_view key) noexcept {
-  static constexpr std::array kReserved{names::kSpecVersion, names::kId,      names::kSource,
-                                        names::kType,        names::kTime,    names::kSubject,
-                                        names::kContentType, names::kTraceparent,
-                                        names::kTracestate};
+  static constexpr std::array kReserved{
+      names::kSpecVersion, names::kId,          names::kSource,
+      names::kType,        names::kTime,        names::kSubject,
+      names::kContentType, names::kTraceparent, names::kTracestate};
   return std::find(kReserved.begin(), kReserved.end(), key) != kReserved.end();
 }
 
@@ -43,7 +43,8 @@ EncodedRecord encode(const Event& event) {
   }
   record.value = event.data;
   record.headers.reserve(7 + event.extra_headers.size());
-  record.headers.push_back({std::string(names::kSpecVersion), std::string(kCloudEventsSpecVersion)});
+  record.headers.push_back(
+      {std::string(names::kSpecVersion), std::string(kCloudEventsSpecVersion)});
   record.headers.push_back({std::string(names::kId), event.id});
   record.headers.push_back({std::string(names::kSource), event.source});
   record.headers.push_back({std::string(names::kType), event.type});
@@ -71,7 +72,7 @@ DecodeResult decode(const RecordView& record, const DecodeOptions& options) {
 
   if (const std::size_t bytes = record_bytes(record); bytes > options.max_record_bytes) {
     return fail(reasons::kOversized, std::to_string(bytes) + " bytes exceed the limit of " +
-                                                 std::to_string(options.max_record_bytes));
+                                         std::to_string(options.max_record_bytes));
   }
 
   static constexpr std::array kRequired{names::kSpecVersion, names::kId,   names::kSource,
@@ -80,7 +81,8 @@ DecodeResult decode(const RecordView& record, const DecodeOptions& options) {
   for (std::size_t i = 0; i < kRequired.size(); ++i) {
     const auto value = last_header(record.headers, kRequired[i]);
     if (!value || value->empty()) {
-      return fail(reasons::kMissingHeader, "header " + std::string(kRequired[i]) + " is missing or empty");
+      return fail(reasons::kMissingHeader,
+                  "header " + std::string(kRequired[i]) + " is missing or empty");
     }
     values[i] = *value;
   }

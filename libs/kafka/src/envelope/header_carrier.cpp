@@ -1,9 +1,9 @@
 #include "edaobs/kafka/envelope/header_carrier.h"
 
+#include <algorithm>
+
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
-
-#include <algorithm>
 
 namespace edaobs::kafka {
 
@@ -53,8 +53,8 @@ void read_headers(RdKafka::Message& message, std::vector<HeaderView>& out) {
   const char* name = nullptr;
   const void* value = nullptr;
   std::size_t size = 0;
-  for (std::size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
-                          RD_KAFKA_RESP_ERR_NO_ERROR;
+  for (std::size_t i = 0;
+       rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
        ++i) {
     out.push_back({std::string_view(name),
                    value != nullptr ? std::string_view(static_cast<const char*>(value), size)

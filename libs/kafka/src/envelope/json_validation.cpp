@@ -1,8 +1,9 @@
 #include "envelope/json_validation.h"
 
-#include <boost/json/basic_parser_impl.hpp>
 #include <cstddef>
 #include <cstdint>
+
+#include <boost/json/basic_parser_impl.hpp>
 
 namespace edaobs::kafka::detail {
 namespace {

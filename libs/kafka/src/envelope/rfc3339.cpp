@@ -35,8 +35,7 @@ bool fits_system_clock(std::chrono::sys_seconds utc) noexcept {
 
 }  // namespace
 
-std::optional<std::chrono::system_clock::time_point> parse_rfc3339(
-    std::string_view text) noexcept {
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text) noexcept {
   using namespace std::chrono;
   int year = 0;
   int month = 0;
@@ -44,16 +43,16 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(
   int hour = 0;
   int minute = 0;
   int second = 0;
-  if (!read_digits(text, 0, 4, year) || !expect(text, 4, '-') ||
-      !read_digits(text, 5, 2, month) || !expect(text, 7, '-') ||
-      !read_digits(text, 8, 2, day) || !(expect(text, 10, 'T') || expect(text, 10, 't')) ||
-      !read_digits(text, 11, 2, hour) || !expect(text, 13, ':') ||
-      !read_digits(text, 14, 2, minute) || !expect(text, 16, ':') ||
+  if (!read_digits(text, 0, 4, year) || !expect(text, 4, '-') || !read_digits(text, 5, 2, month) ||
+      !expect(text, 7, '-') || !read_digits(text, 8, 2, day) ||
+      !(expect(text, 10, 'T') || expect(text, 10, 't')) || !read_digits(text, 11, 2, hour) ||
+      !expect(text, 13, ':') || !read_digits(text, 14, 2, minute) || !expect(text, 16, ':') ||
       !read_digits(text, 17, 2, second)) {
     return std::nullopt;
   }
   if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  const year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+  const year_month_day date{std::chrono::year{year},
+                            std::chrono::month{static_cast<unsigned>(month)},
                             std::chrono::day{static_cast<unsigned>(day)}};
   if (!date.ok()) return std::nullopt;
 
@@ -79,8 +78,7 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(
     int offset_hour = 0;
     int offset_minute = 0;
     if (!read_digits(text, pos + 1, 2, offset_hour) || !expect(text, pos + 3, ':') ||
-        !read_digits(text, pos + 4, 2, offset_minute) || offset_hour > 23 ||
-        offset_minute > 59) {
+        !read_digits(text, pos + 4, 2, offset_minute) || offset_hour > 23 || offset_minute > 59) {
       return std::nullopt;
     }
     offset_minutes = sign * (offset_hour * 60 + offset_minute);
@@ -92,8 +90,8 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(
 
   // Whole seconds first: years such as 0001 or 9999 fit in seconds but not in the clock's
   // 64-bit nanoseconds, where adding them up would overflow.
-  const sys_seconds utc = sys_days{date} + hours{hour} + minutes{minute} + seconds{second} -
-                          minutes{offset_minutes};
+  const sys_seconds utc =
+      sys_days{date} + hours{hour} + minutes{minute} + seconds{second} - minutes{offset_minutes};
   if (!fits_system_clock(utc)) return std::nullopt;
   return time_point_cast<system_clock::duration>(utc) +
          duration_cast<system_clock::duration>(nanoseconds{fraction_ns});

@@ -1,20 +1,21 @@
 #include "edaobs/kafka/logs/log_event_publisher.h"
 
-#include <pthread.h>
-#include <librdkafka/rdkafkacpp.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <mutex>
+#include <pthread.h>
 #include <random>
 #include <vector>
 
-#include "client/rdkafka_config.h"
+#include <librdkafka/rdkafkacpp.h>
+
 #include "edaobs/core/config_error.h"
 #include "edaobs/kafka/envelope/event.h"
 #include "edaobs/kafka/envelope/rfc3339.h"
+
+#include "client/rdkafka_config.h"
 
 namespace edaobs::kafka {
 
@@ -138,8 +139,9 @@ class LogEventPublisher::Worker final : public RdKafka::DeliveryReportCb, public
       state_->published_count.fetch_add(1, std::memory_order_relaxed);
       state_->published_counter.inc();
     } else {
-      state_->fall_back(std::string_view(static_cast<const char*>(message.payload()), message.len()),
-                        "delivery_failed");
+      state_->fall_back(
+          std::string_view(static_cast<const char*>(message.payload()), message.len()),
+          "delivery_failed");
     }
     state_->settle();
   }
@@ -190,12 +192,13 @@ class LogEventPublisher::Worker final : public RdKafka::DeliveryReportCb, public
     headers->add(std::string(header_names::kId), id);
     headers->add(std::string(header_names::kSource), source_);
     headers->add(std::string(header_names::kType), std::string(event_type_of(line)));
-    headers->add(std::string(header_names::kTime), format_rfc3339(std::chrono::system_clock::now()));
+    headers->add(std::string(header_names::kTime),
+                 format_rfc3339(std::chrono::system_clock::now()));
     headers->add(std::string(header_names::kContentType), std::string(kJsonContentType));
-    const RdKafka::ErrorCode error = producer_->produce(
-        topic_, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-        const_cast<char*>(line.data()), line.size(), source_.data(), source_.size(), 0,
-        headers.get(), nullptr);
+    const RdKafka::ErrorCode error =
+        producer_->produce(topic_, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                           const_cast<char*>(line.data()), line.size(), source_.data(),
+                           source_.size(), 0, headers.get(), nullptr);
     if (error == RdKafka::ERR_NO_ERROR) {
       static_cast<void>(headers.release());  // librdkafka took the headers over
       return;
@@ -230,9 +233,8 @@ telemetry::Logger::Forwarder LogEventPublisher::forwarder() const {
 bool LogEventPublisher::flush(std::chrono::milliseconds timeout) {
   const std::uint64_t target = state_->accepted.load(std::memory_order_relaxed);
   std::unique_lock lock(state_->mutex);
-  return state_->settled_changed.wait_for(lock, timeout, [&] {
-    return state_->settled.load(std::memory_order_acquire) >= target;
-  });
+  return state_->settled_changed.wait_for(
+      lock, timeout, [&] { return state_->settled.load(std::memory_order_acquire) >= target; });
 }
 
 void LogEventPublisher::close() {

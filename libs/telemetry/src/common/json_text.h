@@ -92,13 +92,27 @@ template <class Buffer>
 inline void append_control_escape(Buffer& out, unsigned char c) {
   static constexpr char kHex[] = "0123456789abcdef";
   switch (c) {
-    case '"': append(out, "\\\""); break;
-    case '\\': append(out, "\\\\"); break;
-    case '\b': append(out, "\\b"); break;
-    case '\f': append(out, "\\f"); break;
-    case '\n': append(out, "\\n"); break;
-    case '\r': append(out, "\\r"); break;
-    case '\t': append(out, "\\t"); break;
+    case '"':
+      append(out, "\\\"");
+      break;
+    case '\\':
+      append(out, "\\\\");
+      break;
+    case '\b':
+      append(out, "\\b");
+      break;
+    case '\f':
+      append(out, "\\f");
+      break;
+    case '\n':
+      append(out, "\\n");
+      break;
+    case '\r':
+      append(out, "\\r");
+      break;
+    case '\t':
+      append(out, "\\t");
+      break;
     default: {
       const char escaped[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0x0F]};
       append_bytes(out, escaped, sizeof escaped);

@@ -71,7 +71,8 @@ class SequencedRing {
       const std::uint64_t seq = slot.sequence.load(std::memory_order_acquire);
       const auto lag = static_cast<std::int64_t>(seq - pos);
       if (lag == 0) {
-        // seq_cst: pairs with the consumer announcing that it sleeps (LogWorker, BatchSpanProcessor).
+        // seq_cst: pairs with the consumer announcing that it sleeps (LogWorker,
+        // BatchSpanProcessor).
         if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_seq_cst,
                                         std::memory_order_relaxed)) {
           return Claim(&slot, pos);
@@ -102,8 +103,12 @@ class SequencedRing {
   }
 
   // Entries claimed so far (some may still be being filled).
-  [[nodiscard]] std::uint64_t claimed() const noexcept { return tail_.load(std::memory_order_seq_cst); }
-  [[nodiscard]] std::uint64_t popped() const noexcept { return head_.load(std::memory_order_acquire); }
+  [[nodiscard]] std::uint64_t claimed() const noexcept {
+    return tail_.load(std::memory_order_seq_cst);
+  }
+  [[nodiscard]] std::uint64_t popped() const noexcept {
+    return head_.load(std::memory_order_acquire);
+  }
   [[nodiscard]] std::uint64_t size() const noexcept {
     const std::uint64_t popped_now = popped();  // first: the difference never goes negative
     return claimed() - popped_now;

@@ -34,7 +34,8 @@ HttpRequest from_beast(BeastRequest& request) {
 }
 
 std::optional<HttpResponse> reply_to_read_error(const boost::beast::error_code& error) {
-  if (error == http::error::body_limit) return json_field_response(413, "error", "request body too large");
+  if (error == http::error::body_limit)
+    return json_field_response(413, "error", "request body too large");
   if (error == http::error::header_limit) {
     return json_field_response(431, "error", "request header fields too large");
   }

@@ -1,10 +1,10 @@
 #pragma once
 // Between Beast's message types and the ones route handlers see.
+#include <optional>
+
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
-
-#include <optional>
 
 #include "edaobs/telemetry/http/http_message.h"
 
@@ -18,6 +18,7 @@ using BeastResponse = boost::beast::http::response<boost::beast::http::string_bo
 [[nodiscard]] HttpRequest from_beast(BeastRequest& request);
 // What to tell a client whose request could not be read (413, 431, 400); nothing when the
 // connection simply ended.
-[[nodiscard]] std::optional<HttpResponse> reply_to_read_error(const boost::beast::error_code& error);
+[[nodiscard]] std::optional<HttpResponse> reply_to_read_error(
+    const boost::beast::error_code& error);
 
 }  // namespace edaobs::telemetry::detail

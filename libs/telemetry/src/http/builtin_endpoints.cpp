@@ -17,7 +17,8 @@ HttpResponse serve_builtin(const BeastRequest& request, std::string_view path, R
   }
   if (path == "/health") {
     const ReadinessReport report = liveness.evaluate();
-    return HttpResponse{report.ready ? 200U : 503U, "application/json", report.to_json("ok", "failing"), {}};
+    return HttpResponse{
+        report.ready ? 200U : 503U, "application/json", report.to_json("ok", "failing"), {}};
   }
   const ReadinessReport report = readiness.evaluate();
   return HttpResponse{report.ready ? 200U : 503U, "application/json", report.to_json(), {}};

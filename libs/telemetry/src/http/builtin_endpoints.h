@@ -4,6 +4,7 @@
 
 #include "edaobs/telemetry/http/readiness.h"
 #include "edaobs/telemetry/metrics/registry.h"
+
 #include "http/beast_messages.h"
 
 namespace edaobs::telemetry::detail {

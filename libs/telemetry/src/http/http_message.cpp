@@ -1,7 +1,8 @@
 #include "edaobs/telemetry/http/http_message.h"
 
-#include "common/json_escape.h"
 #include "edaobs/telemetry/trace/header_map_carrier.h"
+
+#include "common/json_escape.h"
 
 namespace edaobs::telemetry {
 

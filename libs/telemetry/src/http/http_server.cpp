@@ -4,7 +4,18 @@
 
 #include "edaobs/telemetry/http/http_server.h"
 
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
 #include <pthread.h>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+#include <variant>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,17 +27,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
-#include <array>
-#include <atomic>
-#include <condition_variable>
-#include <map>
-#include <mutex>
-#include <stdexcept>
-#include <system_error>
-#include <thread>
-#include <variant>
 
 #include "http/beast_messages.h"
 #include "http/builtin_endpoints.h"
@@ -53,8 +53,8 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 using detail::BeastRequest;
 using detail::BeastResponse;
-using detail::PendingReply;
 using detail::json_error;
+using detail::PendingReply;
 using detail::unavailable;
 
 tcp::endpoint resolve_endpoint(const std::string& address, std::uint16_t port) {
@@ -78,8 +78,7 @@ class HttpServer::Impl {
         registry_(registry),
         readiness_(readiness),
         liveness_(liveness != nullptr ? *liveness : always_alive_),
-        pending_(options_.max_pending_replies) {
-  }
+        pending_(options_.max_pending_replies) {}
 
   ~Impl() { stop(); }
 
@@ -104,9 +103,9 @@ class HttpServer::Impl {
       acceptor_->listen(asio::socket_base::max_listen_connections);
     } catch (const boost::system::system_error& error) {
       // Callers see the standard type, with the address that failed.
-      throw std::system_error(std::error_code(error.code()),
-                              "HttpServer: cannot listen on " + options_.address + ":" +
-                                  std::to_string(options_.port));
+      throw std::system_error(
+          std::error_code(error.code()),
+          "HttpServer: cannot listen on " + options_.address + ":" + std::to_string(options_.port));
     }
     port_ = acceptor_->local_endpoint().port();
     {
@@ -136,8 +135,10 @@ class HttpServer::Impl {
         if (auto session = weak.lock()) {
           asio::post(session->stream.get_executor(), [session] {
             // A session waiting for a deferred answer wakes, answers 503 and closes itself.
-            if (session->awaiting_reply) session->reply_timer.cancel();
-            else session->stream.close();
+            if (session->awaiting_reply)
+              session->reply_timer.cancel();
+            else
+              session->stream.close();
           });
         }
       }
@@ -285,7 +286,8 @@ class HttpServer::Impl {
     session.stream.expires_after(std::chrono::seconds(1));
     std::array<char, 16 * 1024> drain;
     for (;;) {
-      auto [drain_error, n] = co_await session.stream.async_read_some(asio::buffer(drain), kUseTuple);
+      auto [drain_error, n] =
+          co_await session.stream.async_read_some(asio::buffer(drain), kUseTuple);
       if (drain_error) co_return;
     }
   }
@@ -299,7 +301,8 @@ class HttpServer::Impl {
     const std::string_view target = request.target();
     const std::string_view path = target.substr(0, target.find('?'));
     try {
-      if (detail::RouteTable::builtin(path)) return detail::serve_builtin(request, path, registry_, readiness_, liveness_);
+      if (detail::RouteTable::builtin(path))
+        return detail::serve_builtin(request, path, registry_, readiness_, liveness_);
       detail::RouteLookup found = routes_.find(request.method_string(), path);
       if (!found.route) {
         if (!found.path_known) return json_error(404, "not found");

@@ -69,7 +69,9 @@ class HttpResponder::Owner {
  public:
   explicit Owner(std::shared_ptr<detail::PendingReply> reply) : reply_(std::move(reply)) {}
   ~Owner() {
-    if (!reply_->settled()) reply_->complete(json_field_response(500, "error", "the handler dropped the request unanswered"));
+    if (!reply_->settled())
+      reply_->complete(
+          json_field_response(500, "error", "the handler dropped the request unanswered"));
   }
   Owner(const Owner&) = delete;
   Owner& operator=(const Owner&) = delete;

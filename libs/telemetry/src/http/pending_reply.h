@@ -70,7 +70,8 @@ class PendingReplies {
 inline std::chrono::steady_clock::time_point reply_deadline(std::chrono::milliseconds timeout) {
   using Clock = std::chrono::steady_clock;
   const auto now = Clock::now();
-  const auto room = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::time_point::max() - now);
+  const auto room =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::time_point::max() - now);
   return timeout >= room ? Clock::time_point::max() : now + timeout;
 }
 

@@ -1,8 +1,8 @@
 #include "edaobs/telemetry/http/readiness.h"
 
-#include <boost/json.hpp>
-
 #include <exception>
+
+#include <boost/json.hpp>
 
 namespace edaobs::telemetry {
 

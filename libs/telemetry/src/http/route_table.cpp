@@ -22,9 +22,8 @@ void RouteTable::add(std::string method, std::string path, Route route) {
     throw std::invalid_argument("add_route: path must start with '/': " + path);
   }
   if (builtin(path)) throw std::invalid_argument("add_route: " + path + " is a built-in endpoint");
-  std::transform(method.begin(), method.end(), method.begin(), [](char c) {
-    return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c;
-  });
+  std::transform(method.begin(), method.end(), method.begin(),
+                 [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; });
   auto shared = std::make_shared<const Route>(std::move(route));
   std::unique_lock lock(mutex_);
   auto& methods = routes_[path];

@@ -7,8 +7,6 @@
 // it runs, and the Logger only after it stopped, so the batch needs no lock; a stuck writer can
 // stall the worker but never a caller. spdlog's pattern formatter is not used: it cannot produce
 // correct JSON, and the line is complete when it leaves this sink.
-#include <spdlog/sinks/sink.h>
-
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -18,8 +16,11 @@
 #include <string_view>
 #include <vector>
 
+#include <spdlog/sinks/sink.h>
+
 #include "edaobs/telemetry/logs/log_level.h"
 #include "edaobs/telemetry/sdk/logs/log_writer.h"
+
 #include "logs/line_counters.h"
 #include "logs/log_line_formatter.h"
 #include "logs/log_record.h"

@@ -1,20 +1,23 @@
 #include "edaobs/telemetry/logs/log_level.h"
 
-#include "edaobs/core/text.h"
-
-#include "edaobs/core/config_error.h"
-
 #include <array>
 #include <stdexcept>
 #include <string>
 
+#include "edaobs/core/config_error.h"
+#include "edaobs/core/text.h"
+
 namespace edaobs::telemetry {
 std::string_view to_string(LogLevel level) noexcept {
   switch (level) {
-    case LogLevel::kDebug: return "DEBUG";
-    case LogLevel::kInfo: return "INFO";
-    case LogLevel::kWarn: return "WARN";
-    case LogLevel::kError: return "ERROR";
+    case LogLevel::kDebug:
+      return "DEBUG";
+    case LogLevel::kInfo:
+      return "INFO";
+    case LogLevel::kWarn:
+      return "WARN";
+    case LogLevel::kError:
+      return "ERROR";
   }
   return "INFO";
 }
@@ -34,7 +37,7 @@ LogLevel parse_log_level(std::string_view text, std::string_view setting_name) {
     }
   }
   throw ConfigError(setting_name, "invalid log level \"" + std::string(text) +
-                                       "\" (expected debug, info, warn or error)");
+                                      "\" (expected debug, info, warn or error)");
 }
 
 }  // namespace edaobs::telemetry

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "edaobs/telemetry/logs/log_level.h"
+
 #include "logs/log_record.h"
 #include "logs/masked_keys.h"
 
@@ -23,7 +24,7 @@ class LogLineFormatter {
  private:
   void append_field(std::string& out, const DecodedField& field) const;
 
-  std::string service_fragment_;            // ,"service":"<escaped>"
+  std::string service_fragment_;  // ,"service":"<escaped>"
   MaskedKeys masked_;
 };
 

@@ -77,8 +77,7 @@ std::size_t utf8_safe_cut(std::string_view text, std::size_t max_bytes) noexcept
   std::size_t cut = max_bytes;
   // Step back over at most three continuation bytes so a code point is not split.
   for (int steps = 0;
-       steps < 3 && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U;
-       ++steps) {
+       steps < 3 && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U; ++steps) {
     --cut;
   }
   return cut;
@@ -108,8 +107,8 @@ void encode_log_record(RecordBuffer& out, std::string_view msg, std::span<const 
 
   for (std::size_t i = 0; i < header.field_count; ++i) {
     const LogField& field = fields[i];
-    const std::string_view key = field.key.substr(
-        0, utf8_safe_cut(field.key, std::numeric_limits<std::uint16_t>::max()));
+    const std::string_view key =
+        field.key.substr(0, utf8_safe_cut(field.key, std::numeric_limits<std::uint16_t>::max()));
     FieldHeader field_header{};
     field_header.key_len = static_cast<std::uint16_t>(key.size());
     if (const auto* text = std::get_if<std::string_view>(&field.value)) {

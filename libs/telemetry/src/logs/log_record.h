@@ -19,6 +19,7 @@
 
 #include "edaobs/telemetry/logs/log_field.h"
 #include "edaobs/telemetry/trace/span_context.h"
+
 #include "logs/record_buffer.h"
 
 namespace edaobs::telemetry {

@@ -1,10 +1,10 @@
 #include "logs/log_worker.h"
 
+#include <algorithm>
 #include <pthread.h>
 #include <signal.h>
-#include <spdlog/details/log_msg.h>
 
-#include <algorithm>
+#include <spdlog/details/log_msg.h>
 
 namespace edaobs::telemetry {
 namespace {
@@ -168,8 +168,7 @@ bool LogWorker::flush(std::chrono::milliseconds timeout) {
   }
   const std::uint64_t generation = ++flush_requested_;
   wake_.notify_one();
-  return settled_.wait_for(lock, timeout,
-                           [&] { return flush_completed_ >= generation || done_; });
+  return settled_.wait_for(lock, timeout, [&] { return flush_completed_ >= generation || done_; });
 }
 
 void LogWorker::stop() noexcept {

@@ -7,10 +7,10 @@
 // line does it sleep without a timer (an idle agent costs no wake-ups), and then the next line's
 // caller wakes it. A caller also wakes it when the queue reaches half its capacity; otherwise a
 // log call makes no syscall and takes no lock, so at a steady rate callers never wake it.
-// flush() wakes it at once. The handshake that keeps a wake-up from being lost: the worker announces
-// how it sleeps (seq_cst) before it looks at the queue, and a caller claims its slot (seq_cst)
-// before it reads that announcement, so one of the two always sees the other. Each sleep has a
-// number of its own, and the one caller that wakes it is the first to swap that number into
+// flush() wakes it at once. The handshake that keeps a wake-up from being lost: the worker
+// announces how it sleeps (seq_cst) before it looks at the queue, and a caller claims its slot
+// (seq_cst) before it reads that announcement, so one of the two always sees the other. Each sleep
+// has a number of its own, and the one caller that wakes it is the first to swap that number into
 // woken_sleep_: a caller pre-empted between reading how the worker sleeps and that swap holds a
 // stale number, so it can cost a spurious wake-up but never make a later caller skip one.
 #include <atomic>
@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
+
 #include "logs/line_counters.h"
 #include "logs/line_sink.h"
 #include "logs/record_queue.h"
@@ -119,8 +120,8 @@ class LogWorker {
 
   // Read by every log call: kept apart from what the worker and flush() write.
   alignas(64) std::atomic<std::uint64_t> sleep_state_{0};  // awake, sleep 0
-  std::atomic<std::uint64_t> woken_sleep_{0};  // the last sleep_state_ a caller woke
-  std::uint64_t sleeps_ = 0;                   // the worker's own count
+  std::atomic<std::uint64_t> woken_sleep_{0};              // the last sleep_state_ a caller woke
+  std::uint64_t sleeps_ = 0;                               // the worker's own count
   std::atomic<std::uint64_t> idle_checks_{0};
 
   alignas(64) std::mutex mutex_;

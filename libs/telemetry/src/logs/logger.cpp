@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "edaobs/telemetry/trace/span_context.h"
+
 #include "logs/line_counters.h"
 #include "logs/line_sink.h"
 #include "logs/log_line_formatter.h"
@@ -37,8 +38,8 @@ struct Logger::Impl {
   explicit Impl(const LoggerOptions& options)
       : max_value_bytes(options.max_value_bytes),
         queue(checked_queue_size(options.queue_size)),
-        sink(writer_for(options), counters,
-             LogLineFormatter(options.service, options.masked_keys), options.sinks),
+        sink(writer_for(options), counters, LogLineFormatter(options.service, options.masked_keys),
+             options.sinks),
         exporter(options.otlp_exporter),
         worker(queue, sink, counters, exporter.get()) {}
 
@@ -77,8 +78,7 @@ void Logger::write_line(LogLevel level, std::string_view msg, std::span<const Lo
     record.level = level;
     record.payload.clear();
     try {
-      encode_log_record(record.payload, msg, fields, active_span_context(),
-                        impl.max_value_bytes);
+      encode_log_record(record.payload, msg, fields, active_span_context(), impl.max_value_bytes);
       record.complete = true;
     } catch (...) {
       record.complete = false;  // allocation failure: the worker counts the line as dropped
@@ -115,7 +115,8 @@ LoggerStats Logger::stats() const noexcept {
   stats.forwarded_lines = impl_->sink.forwarded();
   stats.forwarder_failures = forwarder_failures();
   stats.sink_failures = impl_->sink.sink_failures();
-  stats.lines_in_flight = static_cast<std::size_t>(impl_->queue.size() + impl_->counters.unwritten());
+  stats.lines_in_flight =
+      static_cast<std::size_t>(impl_->queue.size() + impl_->counters.unwritten());
   return stats;
 }
 

@@ -2,10 +2,11 @@
 #include <optional>
 #include <string>
 
-#include "common/env_values.h"
 #include "edaobs/core/config_error.h"
 #include "edaobs/core/text.h"
 #include "edaobs/telemetry/logs/logger.h"
+
+#include "common/env_values.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -37,8 +38,8 @@ std::size_t parse_queue_size(std::string_view text, std::string_view setting_nam
   const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
   if (result.ec != std::errc{} || result.ptr != text.data() + text.size() || value == 0 ||
       value > kMaxQueueSize) {
-    throw ConfigError(setting_name, "invalid queue size \"" + std::string(text) + "\" (expected 1.." +
-                                         std::to_string(kMaxQueueSize) + ")");
+    throw ConfigError(setting_name, "invalid queue size \"" + std::string(text) +
+                                        "\" (expected 1.." + std::to_string(kMaxQueueSize) + ")");
   }
   return value;
 }

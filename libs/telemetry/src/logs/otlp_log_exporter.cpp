@@ -6,14 +6,14 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <pthread.h>
 #include <stdexcept>
 #include <thread>
 
-#include <pthread.h>
-
-#include "concurrency/sequenced_ring.h"
 #include "edaobs/telemetry/sdk/trace/id_generator.h"
 #include "edaobs/telemetry/sdk/trace/otlp_response.h"
+
+#include "concurrency/sequenced_ring.h"
 #include "logs/otlp_logs_protobuf.h"
 #include "logs/queued_record.h"
 #include "trace/gzip_compressor.h"
@@ -43,12 +43,15 @@ const OtlpLogExporterOptions& checked(const OtlpLogExporterOptions& options) {
   return options;
 }
 
-bool is_retryable_status(int status) { return status == 429 || status == 502 || status == 503 || status == 504; }
+bool is_retryable_status(int status) {
+  return status == 429 || status == 502 || status == 503 || status == 504;
+}
 
 // Retry-After in seconds (what OTLP receivers send) is a floor on the backoff, capped at a minute.
 milliseconds retry_delay(std::string_view retry_after, milliseconds jittered_backoff) {
   std::uint32_t seconds = 0;
-  const auto [ptr, ec] = std::from_chars(retry_after.data(), retry_after.data() + retry_after.size(), seconds);
+  const auto [ptr, ec] =
+      std::from_chars(retry_after.data(), retry_after.data() + retry_after.size(), seconds);
   if (retry_after.empty() || ec != std::errc{} || ptr != retry_after.data() + retry_after.size()) {
     return jittered_backoff;
   }
@@ -160,7 +163,8 @@ void OtlpLogExporter::State::run() noexcept {
     // next wake-up, so a steady stream is sent in full batches or once per schedule_delay.
     const std::uint64_t target = ring.claimed();
     while (ring.popped() < target) {
-      const Clock::time_point deadline = std::min(Clock::now() + options.export_timeout, w.stop_deadline);
+      const Clock::time_point deadline =
+          std::min(Clock::now() + options.export_timeout, w.stop_deadline);
       export_batch(std::min<std::uint64_t>(batch_size, target - ring.popped()), deadline);
     }
     next_export = Clock::now() + delay;
@@ -181,7 +185,8 @@ void OtlpLogExporter::State::run() noexcept {
   }
 }
 
-void OtlpLogExporter::State::export_batch(std::uint64_t count, Clock::time_point deadline) noexcept {
+void OtlpLogExporter::State::export_batch(std::uint64_t count,
+                                          Clock::time_point deadline) noexcept {
   std::uint64_t records = 0;
   bool encoded = true;
   try {
@@ -256,12 +261,14 @@ bool OtlpLogExporter::State::post(std::uint64_t records, Clock::time_point deadl
       return false;
     }
     const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - now);
-    const detail::HttpPostResult result = client.post(payload, std::max(std::min(options.timeout, remaining), milliseconds(1)));
+    const detail::HttpPostResult result =
+        client.post(payload, std::max(std::min(options.timeout, remaining), milliseconds(1)));
     if (!result.transport_error && result.status >= 200 && result.status < 300) {
       // ExportLogsPartialSuccess has the trace response's layout: field 1 counts rejections.
       std::uint64_t rejected = 0;
       if (!result.body.empty() && result.content_type.find("json") == std::string::npos) {
-        if (const auto partial = parse_otlp_traces_response_protobuf(result.body); partial && partial->rejected_spans > 0) {
+        if (const auto partial = parse_otlp_traces_response_protobuf(result.body);
+            partial && partial->rejected_spans > 0) {
           rejected = std::min(records, static_cast<std::uint64_t>(partial->rejected_spans));
         }
       }
@@ -269,13 +276,15 @@ bool OtlpLogExporter::State::post(std::uint64_t records, Clock::time_point deadl
       failed.fetch_add(rejected, std::memory_order_relaxed);
       return true;
     }
-    const bool retryable = result.transport_error ? !result.aborted : is_retryable_status(result.status);
+    const bool retryable =
+        result.transport_error ? !result.aborted : is_retryable_status(result.status);
     if (!retryable) {
       return false;
     }
     // Uniform in [0.5, 1.5) x backoff, so agents that failed together do not retry together.
     const double unit = static_cast<double>(random_u64() >> 11) * 0x1.0p-53;
-    const milliseconds jittered(static_cast<milliseconds::rep>(static_cast<double>(backoff.count()) * (0.5 + unit)));
+    const milliseconds jittered(
+        static_cast<milliseconds::rep>(static_cast<double>(backoff.count()) * (0.5 + unit)));
     const milliseconds delay = retry_delay(result.retry_after, jittered);
     backoff = std::min(backoff * 2, std::max(options.max_backoff, milliseconds(1)));
     if (Clock::now() + delay >= deadline || !wait_cancellable(delay)) {
@@ -340,7 +349,8 @@ bool OtlpLogExporter::force_flush(std::chrono::milliseconds timeout) {
   }
   const std::uint64_t generation = ++s.flush_requested;
   s.wake.notify_one();
-  return s.settled.wait_for(lock, timeout, [&] { return s.flush_completed >= generation || s.done; });
+  return s.settled.wait_for(lock, timeout,
+                            [&] { return s.flush_completed >= generation || s.done; });
 }
 
 bool OtlpLogExporter::shutdown(std::chrono::milliseconds timeout) {

@@ -1,16 +1,15 @@
 // OtlpLogExporterOptions::from_env: the OTEL_* variables that configure the log exporter, with
 // the same strictness as the trace exporter's (a typo fails at startup).
 #include <charconv>
-
-#include "edaobs/core/config_error.h"
 #include <cstdlib>
 #include <limits>
 #include <stdexcept>
 
-#include "common/env_values.h"
-
+#include "edaobs/core/config_error.h"
 #include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
 #include "edaobs/telemetry/sdk/trace/tracer_provider.h"
+
+#include "common/env_values.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -32,9 +31,7 @@ void check_endpoint(std::string_view variable, const std::string& url) {
 
 }  // namespace
 
-OtlpLogExporterOptions OtlpLogExporterOptions::from_env() {
-  return from_env(detail::process_env);
-}
+OtlpLogExporterOptions OtlpLogExporterOptions::from_env() { return from_env(detail::process_env); }
 
 namespace {
 
@@ -88,10 +85,12 @@ void read_exporter(const detail::EnvLookup& lookup, OtlpLogExporterOptions& opti
       v = read(lookup, name);
     }
     if (v && to_lower_ascii(trim(*v)) != "http/protobuf") {
-      throw bad_value(name, *v, "logs are sent as http/protobuf only (OTEL_EXPORTER_OTLP_LOGS_PROTOCOL wins)");
+      throw bad_value(
+          name, *v, "logs are sent as http/protobuf only (OTEL_EXPORTER_OTLP_LOGS_PROTOCOL wins)");
     }
   }
-  for (const char* name : {"OTEL_EXPORTER_OTLP_COMPRESSION", "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION"}) {
+  for (const char* name :
+       {"OTEL_EXPORTER_OTLP_COMPRESSION", "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION"}) {
     if (auto v = read(lookup, name)) {
       const std::string compression = to_lower_ascii(trim(*v));
       if (compression == "gzip") {
@@ -110,14 +109,16 @@ void read_batching(const detail::EnvLookup& lookup, OtlpLogExporterOptions& opti
   // The ring's slots are preallocated: beyond this they alone would cost hundreds of megabytes.
   constexpr std::uint64_t kMaxQueue = 1U << 20;
   if (auto v = read(lookup, "OTEL_BLRP_MAX_QUEUE_SIZE")) {
-    options.max_queue_size = static_cast<std::size_t>(parse_unsigned("OTEL_BLRP_MAX_QUEUE_SIZE", *v, 1, kMaxQueue));
+    options.max_queue_size =
+        static_cast<std::size_t>(parse_unsigned("OTEL_BLRP_MAX_QUEUE_SIZE", *v, 1, kMaxQueue));
   }
   if (auto v = read(lookup, "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE")) {
-    options.max_export_batch_size =
-        static_cast<std::size_t>(parse_unsigned("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", *v, 1, options.max_queue_size));
+    options.max_export_batch_size = static_cast<std::size_t>(
+        parse_unsigned("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", *v, 1, options.max_queue_size));
   }
   if (options.max_export_batch_size > options.max_queue_size) {
-    options.max_export_batch_size = options.max_queue_size;  // a smaller queue set alone caps the batch
+    options.max_export_batch_size =
+        options.max_queue_size;  // a smaller queue set alone caps the batch
   }
   if (auto v = read(lookup, "OTEL_BLRP_SCHEDULE_DELAY")) {
     options.schedule_delay = parse_millis("OTEL_BLRP_SCHEDULE_DELAY", *v, 0);

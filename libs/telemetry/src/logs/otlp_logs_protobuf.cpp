@@ -50,7 +50,8 @@ constexpr std::string_view kCodeFilepath = "code.filepath";
 constexpr std::string_view kCodeLineno = "code.lineno";
 
 std::uint64_t unix_nanos(std::chrono::system_clock::time_point time) {
-  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
+  const auto nanos =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
   return nanos < 0 ? 0 : static_cast<std::uint64_t>(nanos);
 }
 
@@ -58,10 +59,14 @@ std::uint64_t unix_nanos(std::chrono::system_clock::time_point time) {
 
 std::uint32_t otlp_severity_number(LogLevel level) noexcept {
   switch (level) {
-    case LogLevel::kDebug: return 5;
-    case LogLevel::kInfo: return 9;
-    case LogLevel::kWarn: return 13;
-    case LogLevel::kError: return 17;
+    case LogLevel::kDebug:
+      return 5;
+    case LogLevel::kInfo:
+      return 9;
+    case LogLevel::kWarn:
+      return 13;
+    case LogLevel::kError:
+      return 17;
   }
   return 0;
 }
@@ -96,7 +101,8 @@ void OtlpLogsProtobufWriter::finish() {
   writer_.end_message(resource_logs_at_);
 }
 
-void OtlpLogsProtobufWriter::write_string_value(std::uint32_t tag, std::string_view text, bool truncated) {
+void OtlpLogsProtobufWriter::write_string_value(std::uint32_t tag, std::string_view text,
+                                                bool truncated) {
   if (truncated) {
     scratch_.assign(text);
     scratch_.append(json_text::kTruncatedMarker);
@@ -133,11 +139,14 @@ void OtlpLogsProtobufWriter::add(const OtlpLogRecordInput& input) {
     } else if (const auto* number = std::get_if<double>(&field.value)) {
       write_key_value(w, log_record::kAttributes, field.key, AttributeValueView(*number));
     } else {
-      write_key_value(w, log_record::kAttributes, field.key, AttributeValueView(std::get<bool>(field.value)));
+      write_key_value(w, log_record::kAttributes, field.key,
+                      AttributeValueView(std::get<bool>(field.value)));
     }
   }
-  write_key_value(w, log_record::kAttributes, kCodeFilepath, AttributeValueView(std::string_view(input.file)));
-  write_key_value(w, log_record::kAttributes, kCodeLineno, AttributeValueView(static_cast<std::int64_t>(input.line)));
+  write_key_value(w, log_record::kAttributes, kCodeFilepath,
+                  AttributeValueView(std::string_view(input.file)));
+  write_key_value(w, log_record::kAttributes, kCodeLineno,
+                  AttributeValueView(static_cast<std::int64_t>(input.line)));
 
   if (record.has_context) {
     w.fixed32_field(log_record::kFlags, record.trace_flags);

@@ -17,6 +17,7 @@
 
 #include "edaobs/telemetry/logs/log_level.h"
 #include "edaobs/telemetry/sdk/trace/resource.h"
+
 #include "logs/log_record.h"
 #include "logs/masked_keys.h"
 #include "trace/proto_writer.h"

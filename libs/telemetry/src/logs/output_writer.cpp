@@ -1,13 +1,12 @@
 // LogWriters over file descriptors: stderr, stdout or an append-only file. Lines go straight to
 // write(2) (the sink already batches them), so nothing sits in a user-space buffer at exit.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <unistd.h>
 
 #include "edaobs/telemetry/sdk/logs/log_writer.h"
 
@@ -57,8 +56,8 @@ std::shared_ptr<LogWriter> make_output_writer(std::string_view output) {
   const std::string path(output);
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) {
-    throw std::invalid_argument("log output \"" + path + "\": cannot open: " +
-                                std::strerror(errno));
+    throw std::invalid_argument("log output \"" + path +
+                                "\": cannot open: " + std::strerror(errno));
   }
   return std::make_shared<FdLogWriter>(fd, true);
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "edaobs/telemetry/logs/log_level.h"
+
 #include "logs/record_buffer.h"
 
 namespace edaobs::telemetry {

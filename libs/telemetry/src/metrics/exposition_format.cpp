@@ -1,9 +1,9 @@
 #include "edaobs/telemetry/sdk/metrics/exposition_format.h"
 
-#include "edaobs/core/text.h"
-
 #include <algorithm>
 #include <charconv>
+
+#include "edaobs/core/text.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -70,7 +70,7 @@ ExpositionFormat negotiate(std::string_view accept_header) noexcept {
     }
   }
   return openmetrics_q > 0.0 && openmetrics_q >= text_q ? ExpositionFormat::kOpenMetrics100
-                                                         : ExpositionFormat::kPrometheusText004;
+                                                        : ExpositionFormat::kPrometheusText004;
 }
 
 }  // namespace edaobs::telemetry

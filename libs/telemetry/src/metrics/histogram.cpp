@@ -20,8 +20,7 @@ std::vector<double> linear_buckets(double start, double width, std::size_t count
 
 std::vector<double> exponential_buckets(double start, double factor, std::size_t count) {
   if (count == 0 || !(start > 0.0) || !(factor > 1.0)) {
-    throw std::invalid_argument(
-        "exponential_buckets: count must be > 0, start > 0 and factor > 1");
+    throw std::invalid_argument("exponential_buckets: count must be > 0, start > 0 and factor > 1");
   }
   std::vector<double> bounds(count);
   double bound = start;
@@ -39,8 +38,7 @@ Histogram::Histogram(std::span<const double> upper_bounds)
 
 Histogram::~Histogram() = default;
 
-void Histogram::store_exemplar(std::size_t bucket, const SpanContext& context,
-                               double v) noexcept {
+void Histogram::store_exemplar(std::size_t bucket, const SpanContext& context, double v) noexcept {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   exemplars_[bucket].store(context, v,
                            std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());

@@ -1,14 +1,13 @@
 #include "edaobs/telemetry/sdk/metrics/process_metrics.h"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <vector>
 
 namespace edaobs::telemetry {

@@ -15,9 +15,12 @@ using namespace metrics_detail;
 
 const char* type_name(MetricType type) {
   switch (type) {
-    case MetricType::kCounter: return "counter";
-    case MetricType::kGauge: return "gauge";
-    case MetricType::kHistogram: return "histogram";
+    case MetricType::kCounter:
+      return "counter";
+    case MetricType::kGauge:
+      return "gauge";
+    case MetricType::kHistogram:
+      return "histogram";
   }
   return "unknown";
 }
@@ -33,9 +36,9 @@ std::vector<std::string> occupied_names(MetricType type, const std::string& expo
       created.append("_created");
       return {exposed_name, std::move(base), std::move(created)};
     }
-    case MetricType::kGauge: return {exposed_name};
-    case MetricType::kHistogram:
-    {
+    case MetricType::kGauge:
+      return {exposed_name};
+    case MetricType::kHistogram: {
       std::vector<std::string> names{exposed_name};
       for (const char* suffix : {"_bucket", "_sum", "_count", "_created"}) {
         names.push_back(exposed_name);
@@ -143,7 +146,8 @@ void check_buckets(std::string_view name, std::vector<double>& buckets) {
 
 std::unique_ptr<FamilyBase> make_family(MetricType type, const std::string& exposed,
                                         std::string_view help, std::vector<std::string> label_names,
-                                        std::vector<double> buckets, const std::string& const_label_text) {
+                                        std::vector<double> buckets,
+                                        const std::string& const_label_text) {
   std::unique_ptr<FamilyBase> family;
   std::string help_text = repair_utf8(help);
   switch (type) {
@@ -156,9 +160,9 @@ std::unique_ptr<FamilyBase> make_family(MetricType type, const std::string& expo
                                                std::move(label_names), const_label_text);
       break;
     case MetricType::kHistogram:
-      family = std::make_unique<Family<Histogram>>(exposed, std::move(help_text),
-                                                   std::move(label_names), const_label_text,
-                                                   std::move(buckets));
+      family =
+          std::make_unique<Family<Histogram>>(exposed, std::move(help_text), std::move(label_names),
+                                              const_label_text, std::move(buckets));
       break;
   }
   return family;
@@ -183,14 +187,13 @@ void Registry::check_label_names(MetricType type, std::string_view name,
     }
     if (std::find(const_label_names_.begin(), const_label_names_.end(), label) !=
         const_label_names_.end()) {
-      throw_invalid({"metric '", name, "': label name '", label,
-                     "' is a constant label of the registry"});
+      throw_invalid(
+          {"metric '", name, "': label name '", label, "' is a constant label of the registry"});
     }
   }
 }
 
-FamilyBase& Registry::register_family(MetricType type, std::string_view name,
-                                      std::string_view help,
+FamilyBase& Registry::register_family(MetricType type, std::string_view name, std::string_view help,
                                       std::vector<std::string> label_names,
                                       std::vector<double> buckets) {
   if (!is_valid_metric_name(name)) {
@@ -198,7 +201,8 @@ FamilyBase& Registry::register_family(MetricType type, std::string_view name,
   }
   check_label_names(type, name, label_names);
   if (type == MetricType::kHistogram) check_buckets(name, buckets);
-  std::string exposed = type == MetricType::kCounter ? counter_sample_name(name) : std::string(name);
+  std::string exposed =
+      type == MetricType::kCounter ? counter_sample_name(name) : std::string(name);
 
   std::lock_guard lock(mutex_);
   if (const auto it = families_.find(exposed); it != families_.end()) {
@@ -217,8 +221,8 @@ FamilyBase& Registry::register_family(MetricType type, std::string_view name,
   const std::vector<std::string> occupied = occupied_names(type, exposed);
   for (const auto& occupied_name : occupied) {
     if (const auto it = reserved_names_.find(occupied_name); it != reserved_names_.end()) {
-      throw_invalid({"metric '", exposed, "' collides with ", type_name(it->second->type()),
-                     " '", it->second->name(), "' (both expose '", occupied_name, "')"});
+      throw_invalid({"metric '", exposed, "' collides with ", type_name(it->second->type()), " '",
+                     it->second->name(), "' (both expose '", occupied_name, "')"});
     }
   }
 

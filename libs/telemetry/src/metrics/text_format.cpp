@@ -9,10 +9,18 @@ namespace edaobs::telemetry::metrics_detail {
 void append_label_value(std::string& out, std::string_view value) {
   for (const char c : value) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      default: out += c; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out += c;
+        break;
     }
   }
 }
@@ -28,8 +36,12 @@ void append_help(std::string& out, std::string_view help, ExpositionFormat forma
   const bool escape_quote = format == ExpositionFormat::kOpenMetrics100;
   for (const char c : help) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
       case '"':
         if (escape_quote) {
           out += "\\\"";
@@ -37,7 +49,9 @@ void append_help(std::string& out, std::string_view help, ExpositionFormat forma
           out += c;
         }
         break;
-      default: out += c; break;
+      default:
+        out += c;
+        break;
     }
   }
 }
@@ -76,9 +90,15 @@ void append_metadata(std::string& out, ExpositionFormat format, MetricType type,
   out += "\n# TYPE ";
   out.append(meta_name);
   switch (type) {
-    case MetricType::kCounter: out += " counter\n"; break;
-    case MetricType::kGauge: out += " gauge\n"; break;
-    case MetricType::kHistogram: out += " histogram\n"; break;
+    case MetricType::kCounter:
+      out += " counter\n";
+      break;
+    case MetricType::kGauge:
+      out += " gauge\n";
+      break;
+    case MetricType::kHistogram:
+      out += " histogram\n";
+      break;
   }
 }
 

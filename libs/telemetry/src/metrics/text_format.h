@@ -5,8 +5,8 @@
 #include <string_view>
 
 #include "edaobs/telemetry/metrics/exemplar.h"
-#include "edaobs/telemetry/sdk/metrics/exposition_format.h"
 #include "edaobs/telemetry/metrics/family.h"
+#include "edaobs/telemetry/sdk/metrics/exposition_format.h"
 
 namespace edaobs::telemetry::metrics_detail {
 

@@ -1,11 +1,10 @@
 #include "edaobs/telemetry/sdk/trace/batch_span_processor.h"
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <pthread.h>
 #include <span>
 #include <stdexcept>
 #include <thread>
@@ -63,7 +62,8 @@ struct BatchSpanProcessor::State {
     wake_pending.store(false);
     worker_waiting.store(true);
     wake.wait_until(lock, next_export, [&] {
-      return stop || flush_requested != flush_completed || queued() >= options.max_export_batch_size;
+      return stop || flush_requested != flush_completed ||
+             queued() >= options.max_export_batch_size;
     });
     worker_waiting.store(false);
     return Wake{stop, flush_requested};
@@ -91,7 +91,8 @@ struct BatchSpanProcessor::State {
   void export_batch(std::vector<std::unique_ptr<SpanData>>& batch, std::size_t n) {
     ExportResult result = ExportResult::kFailure;
     try {
-      result = exporter->export_spans(SpanBatch(batch.data(), n), Clock::now() + options.export_timeout);
+      result =
+          exporter->export_spans(SpanBatch(batch.data(), n), Clock::now() + options.export_timeout);
     } catch (...) {
       result = ExportResult::kFailure;
     }
@@ -173,16 +174,19 @@ void BatchSpanProcessor::on_end(std::unique_ptr<SpanData>& data) noexcept {
   // Wake a sleeping worker once a full batch is waiting. worker_waiting is read after the
   // seq_cst push and written before the worker re-reads the queue, so a wake-up is never lost.
   const auto size = static_cast<std::int64_t>(*pos + 1 - s.queue.popped());
-  if (size >= static_cast<std::int64_t>(s.options.max_export_batch_size) && s.worker_waiting.load() &&
-      !s.wake_pending.exchange(true)) {
-    { std::lock_guard lock(s.mutex); }
+  if (size >= static_cast<std::int64_t>(s.options.max_export_batch_size) &&
+      s.worker_waiting.load() && !s.wake_pending.exchange(true)) {
+    {
+      std::lock_guard lock(s.mutex);
+    }
     s.wake.notify_one();
   }
 }
 
 void BatchSpanProcessor::run() noexcept {
   State& s = *state_;
-  std::vector<std::unique_ptr<SpanData>> batch(s.options.max_export_batch_size);  // null between exports
+  std::vector<std::unique_ptr<SpanData>> batch(
+      s.options.max_export_batch_size);  // null between exports
   // A zero delay would turn the timed wait into a spin.
   const auto delay = std::max(s.options.schedule_delay, std::chrono::milliseconds(1));
   auto next_export = Clock::now() + delay;
@@ -214,7 +218,8 @@ bool BatchSpanProcessor::force_flush(std::chrono::milliseconds timeout) {
   }
   const std::uint64_t generation = ++s.flush_requested;
   s.wake.notify_one();
-  return s.settled.wait_for(lock, timeout, [&] { return s.flush_completed >= generation || s.worker_done; });
+  return s.settled.wait_for(lock, timeout,
+                            [&] { return s.flush_completed >= generation || s.worker_done; });
 }
 
 bool BatchSpanProcessor::shutdown(std::chrono::milliseconds timeout) {

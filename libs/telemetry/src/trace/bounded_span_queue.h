@@ -6,8 +6,9 @@
 #include <memory>
 #include <optional>
 
-#include "concurrency/sequenced_ring.h"
 #include "edaobs/telemetry/sdk/trace/span_data.h"
+
+#include "concurrency/sequenced_ring.h"
 
 namespace edaobs::telemetry::detail {
 

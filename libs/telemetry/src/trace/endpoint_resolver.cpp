@@ -1,14 +1,13 @@
 #include "endpoint_resolver.h"
 
-#include <pthread.h>
 #include <arpa/inet.h>
-#include <netdb.h>
-#include <sys/socket.h>
-
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <netdb.h>
+#include <pthread.h>
 #include <stdexcept>
+#include <sys/socket.h>
 #include <thread>
 
 namespace edaobs::telemetry::detail {

@@ -39,6 +39,7 @@ class EndpointResolver {
 };
 
 // getaddrinfo for TCP, addresses as text (the default HostResolver).
-[[nodiscard]] std::vector<std::string> system_resolve(const std::string& host, const std::string& port);
+[[nodiscard]] std::vector<std::string> system_resolve(const std::string& host,
+                                                      const std::string& port);
 
 }  // namespace edaobs::telemetry::detail

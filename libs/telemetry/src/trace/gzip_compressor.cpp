@@ -1,9 +1,9 @@
 #include "gzip_compressor.h"
 
-#include <zlib.h>
-
 #include <limits>
 #include <stdexcept>
+
+#include <zlib.h>
 
 namespace edaobs::telemetry::detail {
 namespace {
@@ -19,7 +19,8 @@ struct GzipCompressor::Stream {
 };
 
 GzipCompressor::GzipCompressor(int level) : stream_(std::make_unique<Stream>()) {
-  if (deflateInit2(&stream_->z, level, Z_DEFLATED, kGzipWindowBits, kMemLevel, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&stream_->z, level, Z_DEFLATED, kGzipWindowBits, kMemLevel,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("gzip: zlib deflateInit2 failed");
   }
 }

@@ -5,6 +5,8 @@
 // warning fires after inlining). Limited to this translation unit.
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 
+#include <vector>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,9 +16,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <vector>
-
 #include "edaobs/telemetry/sdk/trace/resource.h"
+
 #include "endpoint_resolver.h"
 
 namespace edaobs::telemetry::detail {
@@ -42,7 +43,8 @@ bool is_stale_connection_error(const beast::error_code& ec) {
 
 struct HttpPostClient::Impl {
   Impl(HttpEndpoint ep, const HeaderList& headers, HttpPostClientOptions& options)
-      : endpoint(std::move(ep)), resolver(endpoint.host, endpoint.port, std::move(options.resolve)) {
+      : endpoint(std::move(ep)),
+        resolver(endpoint.host, endpoint.port, std::move(options.resolve)) {
     request.method(http::verb::post);
     request.target(endpoint.target);
     request.version(11);
@@ -72,7 +74,8 @@ struct HttpPostClient::Impl {
     }
     if (endpoints.empty()) {
       out.transport_error = true;
-      out.error = outcome.error.empty() ? "resolve " + endpoint.host + ": no usable address" : outcome.error;
+      out.error = outcome.error.empty() ? "resolve " + endpoint.host + ": no usable address"
+                                        : outcome.error;
       return false;
     }
     return true;
@@ -140,7 +143,8 @@ struct HttpPostClient::Impl {
 
   HttpEndpoint endpoint;
   EndpointResolver resolver;
-  std::uint16_t port_number = static_cast<std::uint16_t>(std::stoul(endpoint.port));  // validated by parse_http_endpoint
+  std::uint16_t port_number =
+      static_cast<std::uint16_t>(std::stoul(endpoint.port));  // validated by parse_http_endpoint
   std::vector<asio::ip::tcp::endpoint> endpoints;  // of the last lookup, for reconnecting
   asio::io_context io;
   beast::tcp_stream stream{io};
@@ -149,7 +153,8 @@ struct HttpPostClient::Impl {
   bool connected = false;
 };
 
-HttpPostClient::HttpPostClient(HttpEndpoint endpoint, const HeaderList& headers, HttpPostClientOptions options)
+HttpPostClient::HttpPostClient(HttpEndpoint endpoint, const HeaderList& headers,
+                               HttpPostClientOptions options)
     : impl_(std::make_unique<Impl>(std::move(endpoint), headers, options)) {}
 
 HttpPostClient::~HttpPostClient() = default;

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "edaobs/telemetry/trace/header_map_carrier.h"
 #include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
+#include "edaobs/telemetry/trace/header_map_carrier.h"
 
 namespace edaobs::telemetry::detail {
 

@@ -44,8 +44,8 @@ void InMemorySpanStore::clear() {
   spans_.clear();
 }
 
-ExportResult InMemorySpanExporter::export_spans(SpanBatch batch,
-                                                std::chrono::steady_clock::time_point /*deadline*/) {
+ExportResult InMemorySpanExporter::export_spans(
+    SpanBatch batch, std::chrono::steady_clock::time_point /*deadline*/) {
   store_->add(batch);
   return ExportResult::kSuccess;
 }

@@ -38,7 +38,10 @@ class JsonWriter {
     *cur_++ = ':';
     need_comma_ = false;
   }
-  void string(std::string_view s) { separate_escaped(s); need_comma_ = true; }
+  void string(std::string_view s) {
+    separate_escaped(s);
+    need_comma_ = true;
+  }
   void number(std::uint64_t v);
   void number(std::int64_t v);
   // Finite values as shortest round-trip numbers; NaN and infinities as the strings "NaN",
@@ -69,8 +72,17 @@ class JsonWriter {
       *cur_++ = ',';
     }
   }
-  void open(char c) { ensure(2); separate(); *cur_++ = c; need_comma_ = false; }
-  void close(char c) { ensure(1); *cur_++ = c; need_comma_ = true; }
+  void open(char c) {
+    ensure(2);
+    separate();
+    *cur_++ = c;
+    need_comma_ = false;
+  }
+  void close(char c) {
+    ensure(1);
+    *cur_++ = c;
+    need_comma_ = true;
+  }
   void raw_token(std::string_view text);
   void separate_escaped(std::string_view s);  // separator, then the quoted, escaped string
   void write_value(std::string_view v) { string(v); }

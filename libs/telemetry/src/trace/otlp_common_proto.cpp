@@ -31,7 +31,8 @@ std::size_t any_value_size(const AttributeValueView& value, const Utf8Scan& text
 
 }  // namespace
 
-void write_key_value(ProtoWriter& w, std::uint32_t tag, std::string_view key, const AttributeValueView& value) {
+void write_key_value(ProtoWriter& w, std::uint32_t tag, std::string_view key,
+                     const AttributeValueView& value) {
   const Utf8Scan key_scan = scan_utf8(key);
   const auto* text = std::get_if<std::string_view>(&value);
   const Utf8Scan text_scan = text != nullptr ? scan_utf8(*text) : Utf8Scan{};

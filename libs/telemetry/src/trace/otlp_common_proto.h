@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "edaobs/telemetry/trace/attributes.h"
+
 #include "proto_writer.h"
 
 namespace edaobs::telemetry::detail::otlp {
@@ -33,7 +34,8 @@ inline constexpr std::uint32_t kDouble = proto_tag(4, WireType::kFixed64);
 // A KeyValue field `tag` holding `key` and `value` as an AnyValue, with exact, minimal lengths
 // (sizes are computed first, they are cheap). The oneof member is written even when it holds
 // its default (false, 0, "").
-void write_key_value(ProtoWriter& w, std::uint32_t tag, std::string_view key, const AttributeValueView& value);
+void write_key_value(ProtoWriter& w, std::uint32_t tag, std::string_view key,
+                     const AttributeValueView& value);
 
 // The InstrumentationScope field `tag`: the edaobs scope name and the SDK version.
 void write_scope(ProtoWriter& w, std::uint32_t tag);

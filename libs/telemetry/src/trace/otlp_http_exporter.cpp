@@ -11,6 +11,7 @@
 #include "edaobs/telemetry/sdk/trace/otlp_json.h"
 #include "edaobs/telemetry/sdk/trace/otlp_protobuf.h"
 #include "edaobs/telemetry/sdk/trace/otlp_response.h"
+
 #include "gzip_compressor.h"
 #include "http_post_client.h"
 
@@ -33,7 +34,8 @@ HttpEndpoint parse_http_endpoint(std::string_view url) {
   std::string_view rest = url.substr(kScheme.size());
   const std::size_t path_start = rest.find_first_of("/?");
   std::string_view authority = rest.substr(0, path_start);
-  std::string_view target = path_start == std::string_view::npos ? std::string_view("/") : rest.substr(path_start);
+  std::string_view target =
+      path_start == std::string_view::npos ? std::string_view("/") : rest.substr(path_start);
   if (authority.find('@') != std::string_view::npos) {
     throw bad("user info in the URL is not supported");
   }
@@ -91,7 +93,8 @@ namespace {
 
 detail::HttpPostClientOptions client_options(OtlpHttpExporterOptions& options) {
   return {
-      .content_type = options.protocol == OtlpProtocol::kHttpProtobuf ? "application/x-protobuf" : "application/json",
+      .content_type = options.protocol == OtlpProtocol::kHttpProtobuf ? "application/x-protobuf"
+                                                                      : "application/json",
       .content_encoding = options.compression == OtlpCompression::kGzip ? "gzip" : "",
       .resolve = std::move(options.resolve),
   };
@@ -119,7 +122,8 @@ struct OtlpHttpExporter::Impl {
   [[nodiscard]] milliseconds jittered(milliseconds backoff) const {
     // Uniform in [0.5, 1.5) x backoff, so clients that failed together do not retry together.
     const double unit = static_cast<double>(random_u64() >> 11) * 0x1.0p-53;
-    return milliseconds(static_cast<milliseconds::rep>(static_cast<double>(backoff.count()) * (0.5 + unit)));
+    return milliseconds(
+        static_cast<milliseconds::rep>(static_cast<double>(backoff.count()) * (0.5 + unit)));
   }
 
   void encode(SpanBatch batch) {
@@ -133,7 +137,9 @@ struct OtlpHttpExporter::Impl {
       gzip->compress(body, compressed);
     }
   }
-  [[nodiscard]] std::string_view payload() const { return gzip ? std::string_view(compressed) : std::string_view(body); }
+  [[nodiscard]] std::string_view payload() const {
+    return gzip ? std::string_view(compressed) : std::string_view(body);
+  }
 
   OtlpHttpExporterOptions options;
   Resource resource;
@@ -150,7 +156,9 @@ struct OtlpHttpExporter::Impl {
 
 namespace {
 
-bool is_retryable_status(int status) { return status == 429 || status == 502 || status == 503 || status == 504; }
+bool is_retryable_status(int status) {
+  return status == 429 || status == 502 || status == 503 || status == 504;
+}
 
 // Retry-After as delay-seconds; HTTP-date forms are not used by OTLP receivers and fall back to
 // the exponential backoff.
@@ -172,10 +180,13 @@ milliseconds retry_delay(std::string_view retry_after_header, milliseconds jitte
   if (!retry_after) {
     return jittered_backoff;
   }
-  return std::max(jittered_backoff, std::min(*retry_after, OtlpHttpExporterOptions::kMaxRetryAfter));
+  return std::max(jittered_backoff,
+                  std::min(*retry_after, OtlpHttpExporterOptions::kMaxRetryAfter));
 }
 
-bool contains(std::string_view haystack, std::string_view needle) { return haystack.find(needle) != std::string_view::npos; }
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
 
 // partial_success from a 2xx response, in the encoding the response says it has (a proxy may
 // answer JSON to a protobuf request). A body that cannot be read counts as full success: the
@@ -184,10 +195,12 @@ OtlpPartialSuccess partial_success_of(const detail::HttpPostResult& result, Otlp
   if (result.body.empty()) {
     return {};
   }
-  const bool json = contains(result.content_type, "json") ||
-                    (!contains(result.content_type, "protobuf") && protocol == OtlpProtocol::kHttpJson);
-  std::optional<OtlpPartialSuccess> parsed =
-      json ? parse_otlp_traces_response_json(result.body) : parse_otlp_traces_response_protobuf(result.body);
+  const bool json =
+      contains(result.content_type, "json") ||
+      (!contains(result.content_type, "protobuf") && protocol == OtlpProtocol::kHttpJson);
+  std::optional<OtlpPartialSuccess> parsed = json
+                                                 ? parse_otlp_traces_response_json(result.body)
+                                                 : parse_otlp_traces_response_protobuf(result.body);
   if (!parsed || parsed->rejected_spans < 0) {
     return {};
   }
@@ -218,7 +231,8 @@ ExportResult OtlpHttpExporter::export_spans(SpanBatch batch, Clock::time_point d
       return ExportResult::kFailure;
     }
     const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - now);
-    const detail::HttpPostResult result = m.client.post(m.payload(), std::min(m.options.timeout, remaining));
+    const detail::HttpPostResult result =
+        m.client.post(m.payload(), std::min(m.options.timeout, remaining));
 
     ExportAttempt report;
     report.number = attempt;
@@ -231,7 +245,8 @@ ExportResult OtlpHttpExporter::export_spans(SpanBatch batch, Clock::time_point d
       report.error = std::move(partial.error_message);
       m.rejected_last = static_cast<std::uint64_t>(partial.rejected_spans);
     } else {
-      report.error = result.transport_error ? result.error : "HTTP " + std::to_string(result.status);
+      report.error =
+          result.transport_error ? result.error : "HTTP " + std::to_string(result.status);
       retryable = result.transport_error ? !result.aborted : is_retryable_status(result.status);
     }
     milliseconds delay{0};
@@ -268,6 +283,8 @@ void OtlpHttpExporter::cancel() noexcept {
 
 void OtlpHttpExporter::shutdown() noexcept { impl_->client.close(); }
 
-std::uint64_t OtlpHttpExporter::rejected_in_last_export() const noexcept { return impl_->rejected_last; }
+std::uint64_t OtlpHttpExporter::rejected_in_last_export() const noexcept {
+  return impl_->rejected_last;
+}
 
 }  // namespace edaobs::telemetry

@@ -45,7 +45,8 @@ void write_key_value(JsonWriter& w, std::string_view key, const AttributeValueVi
   w.end_object();
 }
 
-void write_attributes(JsonWriter& w, const AttributeList& attributes, const AttributeLimits& limits) {
+void write_attributes(JsonWriter& w, const AttributeList& attributes,
+                      const AttributeLimits& limits) {
   const std::size_t kept = std::min(attributes.size(), limits.count);
   w.key("attributes");
   w.begin_array();
@@ -61,7 +62,8 @@ void write_attributes(JsonWriter& w, const AttributeList& attributes, const Attr
 }
 
 // Links and the resource: no count limit here (links carry few; the resource is exempt).
-void write_attributes(JsonWriter& w, const OwnedAttributes& attributes, const AttributeLimits& limits) {
+void write_attributes(JsonWriter& w, const OwnedAttributes& attributes,
+                      const AttributeLimits& limits) {
   w.key("attributes");
   w.begin_array();
   for (const auto& [key, value] : attributes) {
@@ -192,7 +194,8 @@ void append_otlp_traces_json(std::string& out, const Resource& resource, SpanBat
   w.end_object();
 }
 
-std::string encode_otlp_traces_json(const Resource& resource, SpanBatch spans, const AttributeLimits& limits) {
+std::string encode_otlp_traces_json(const Resource& resource, SpanBatch spans,
+                                    const AttributeLimits& limits) {
   std::string out;
   out.reserve(512 + spans.size() * 512);
   append_otlp_traces_json(out, resource, spans, limits);

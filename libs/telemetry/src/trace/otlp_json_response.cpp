@@ -1,7 +1,8 @@
 // Reading the JSON ExportTraceServiceResponse (proto3 JSON mapping: lowerCamelCase names, int64
 // as a decimal string, though a number is accepted too).
-#include <boost/json.hpp>
 #include <charconv>
+
+#include <boost/json.hpp>
 
 #include "edaobs/telemetry/sdk/trace/otlp_response.h"
 
@@ -31,7 +32,8 @@ std::optional<OtlpPartialSuccess> parse_otlp_traces_response_json(std::string_vi
       return std::nullopt;  // beyond int64
     } else if (rejected->is_string()) {
       const boost::json::string& text = rejected->as_string();
-      const auto [ptr, parse_error] = std::from_chars(text.data(), text.data() + text.size(), result.rejected_spans);
+      const auto [ptr, parse_error] =
+          std::from_chars(text.data(), text.data() + text.size(), result.rejected_spans);
       if (parse_error != std::errc{} || ptr != text.data() + text.size()) {
         return std::nullopt;
       }

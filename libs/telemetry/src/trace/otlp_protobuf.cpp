@@ -77,9 +77,8 @@ std::uint32_t otlp_flags(std::uint8_t trace_flags, bool is_remote) {
   return std::uint32_t{trace_flags} | kContextHasIsRemote | (is_remote ? kContextIsRemote : 0U);
 }
 
-
-void write_attributes(ProtoWriter& w, std::uint32_t tag, std::uint32_t dropped_tag, const AttributeList& attributes,
-                      const AttributeLimits& limits) {
+void write_attributes(ProtoWriter& w, std::uint32_t tag, std::uint32_t dropped_tag,
+                      const AttributeList& attributes, const AttributeLimits& limits) {
   const std::size_t kept = std::min(attributes.size(), limits.count);
   for (std::size_t i = 0; i < kept; ++i) {
     const AttributeKeyValue kv = attributes[i];
@@ -123,7 +122,8 @@ void write_status(ProtoWriter& w, const SpanData& s) {
   const auto code = static_cast<std::uint32_t>(s.status_code);
   const Utf8Scan message_scan = scan_utf8(s.status_message);
   const std::size_t message_size =
-      s.status_message.empty() ? 0 : length_delimited_size(status::kMessage, message_scan.encoded_size);
+      s.status_message.empty() ? 0
+                               : length_delimited_size(status::kMessage, message_scan.encoded_size);
   const std::size_t code_size = code == 0 ? 0 : 1 + varint_size(code);
   w.message_header(span::kStatus, message_size + code_size);
   if (message_size > 0) {
@@ -142,7 +142,8 @@ void write_span(ProtoWriter& w, const SpanData& s, const AttributeLimits& limits
     w.string_field(span::kTraceState, s.context.trace_state);
   }
   if (s.parent_span_id.valid()) {
-    w.bytes_field(span::kParentSpanId, s.parent_span_id.bytes.data(), s.parent_span_id.bytes.size());
+    w.bytes_field(span::kParentSpanId, s.parent_span_id.bytes.data(),
+                  s.parent_span_id.bytes.size());
   }
   w.string_field(span::kName, s.name);
   // OTLP SpanKind: 0 is UNSPECIFIED, then INTERNAL, SERVER, CLIENT, PRODUCER, CONSUMER.
@@ -188,7 +189,8 @@ void append_otlp_traces_protobuf(std::string& out, const Resource& resource, Spa
   w.end_message(resource_spans_at);
 }
 
-std::string encode_otlp_traces_protobuf(const Resource& resource, SpanBatch spans, const AttributeLimits& limits) {
+std::string encode_otlp_traces_protobuf(const Resource& resource, SpanBatch spans,
+                                        const AttributeLimits& limits) {
   std::string out;
   out.reserve(512 + spans.size() * 512);
   append_otlp_traces_protobuf(out, resource, spans, limits);

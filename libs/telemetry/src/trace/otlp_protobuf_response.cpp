@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "edaobs/telemetry/sdk/trace/otlp_response.h"
+
 #include "proto_writer.h"
 
 namespace edaobs::telemetry {

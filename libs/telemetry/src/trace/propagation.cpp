@@ -98,9 +98,10 @@ bool is_valid_key(std::string_view key) noexcept {
   }
   const std::string_view tenant = key.substr(0, at);
   const std::string_view system = key.substr(at + 1);
-  return !tenant.empty() && tenant.size() <= 241 && (is_lcalpha(tenant.front()) || is_digit(tenant.front())) &&
-         all_key_chars(tenant) && !system.empty() && system.size() <= 14 &&
-         is_lcalpha(system.front()) && all_key_chars(system);
+  return !tenant.empty() && tenant.size() <= 241 &&
+         (is_lcalpha(tenant.front()) || is_digit(tenant.front())) && all_key_chars(tenant) &&
+         !system.empty() && system.size() <= 14 && is_lcalpha(system.front()) &&
+         all_key_chars(system);
 }
 
 // value = 0*255(chr) nblk-chr; chr = %x20 / nblk-chr;

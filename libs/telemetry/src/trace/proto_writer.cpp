@@ -123,7 +123,8 @@ void ProtoWriter::end_message(std::size_t length_at) {
   for (std::size_t i = 0; i + 1 < kLengthPlaceholderBytes; ++i) {
     p[i] = static_cast<char>(static_cast<std::uint8_t>(payload >> (7 * i)) | 0x80U);
   }
-  p[kLengthPlaceholderBytes - 1] = static_cast<char>(static_cast<std::uint8_t>(payload >> (7 * (kLengthPlaceholderBytes - 1))));
+  p[kLengthPlaceholderBytes - 1] =
+      static_cast<char>(static_cast<std::uint8_t>(payload >> (7 * (kLengthPlaceholderBytes - 1))));
 }
 
 }  // namespace edaobs::telemetry::detail

@@ -19,7 +19,12 @@
 namespace edaobs::telemetry::detail {
 
 // Wire types of the protobuf encoding.
-enum class WireType : std::uint8_t { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
+enum class WireType : std::uint8_t {
+  kVarint = 0,
+  kFixed64 = 1,
+  kLengthDelimited = 2,
+  kFixed32 = 5
+};
 
 [[nodiscard]] constexpr std::uint32_t proto_tag(std::uint32_t field, WireType type) noexcept {
   return (field << 3) | static_cast<std::uint32_t>(type);
@@ -35,7 +40,8 @@ enum class WireType : std::uint8_t { kVarint = 0, kFixed64 = 1, kLengthDelimited
 }
 
 // Bytes of a length-delimited field: tag, length, payload.
-[[nodiscard]] constexpr std::size_t length_delimited_size(std::uint32_t tag, std::size_t payload) noexcept {
+[[nodiscard]] constexpr std::size_t length_delimited_size(std::uint32_t tag,
+                                                          std::size_t payload) noexcept {
   return varint_size(tag) + varint_size(payload) + payload;
 }
 
@@ -113,7 +119,9 @@ class ProtoWriter {
   }
   void end_message(std::size_t length_at);
 
-  [[nodiscard]] std::size_t written() const noexcept { return static_cast<std::size_t>(cur_ - out_.data()); }
+  [[nodiscard]] std::size_t written() const noexcept {
+    return static_cast<std::size_t>(cur_ - out_.data());
+  }
 
  private:
   void ensure(std::size_t n) {

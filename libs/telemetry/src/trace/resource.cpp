@@ -44,8 +44,10 @@ Resource make_resource(std::string_view service_name, std::string_view service_v
 }
 
 std::string random_uuid() {
-  const std::uint64_t hi = (random_u64() & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
-  const std::uint64_t lo = (random_u64() & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
+  const std::uint64_t hi =
+      (random_u64() & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
+  const std::uint64_t lo =
+      (random_u64() & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
   constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(36);

@@ -1,15 +1,16 @@
 #include "edaobs/telemetry/sdk/trace/sampler.h"
 
-#include "edaobs/core/config_error.h"
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
 
+#include "edaobs/core/config_error.h"
+
 namespace edaobs::telemetry {
 
-SamplerOptions SamplerOptions::parse(std::string_view sampler, std::optional<std::string_view> arg) {
+SamplerOptions SamplerOptions::parse(std::string_view sampler,
+                                     std::optional<std::string_view> arg) {
   SamplerOptions options;
   std::string_view root = sampler;
   options.parent_based = false;
@@ -35,10 +36,10 @@ SamplerOptions SamplerOptions::parse(std::string_view sampler, std::optional<std
       options.ratio = ratio;
     }
   } else {
-    throw ConfigError(
-        "OTEL_TRACES_SAMPLER", "unsupported sampler '" + std::string(sampler) +
-        "' (expected always_on, always_off, traceidratio, parentbased_always_on, "
-        "parentbased_always_off or parentbased_traceidratio)");
+    throw ConfigError("OTEL_TRACES_SAMPLER",
+                      "unsupported sampler '" + std::string(sampler) +
+                          "' (expected always_on, always_off, traceidratio, parentbased_always_on, "
+                          "parentbased_always_off or parentbased_traceidratio)");
   }
   return options;
 }

@@ -75,7 +75,8 @@ void append_event(SpanData& data, std::string_view name, const SetAll& set_all) 
 
 }  // namespace
 
-void Span::add_event(std::string_view name, std::initializer_list<AttributeKeyValue> attributes) noexcept {
+void Span::add_event(std::string_view name,
+                     std::initializer_list<AttributeKeyValue> attributes) noexcept {
   if (!data_) {
     return;
   }

@@ -19,6 +19,7 @@
 
 #include "edaobs/telemetry/sdk/trace/span_data.h"
 #include "edaobs/telemetry/sdk/trace/span_processor.h"
+
 #include "shared_span_data_pool.h"
 
 namespace edaobs::telemetry::detail {

@@ -51,8 +51,8 @@ class SpanDataStack {
     for (std::size_t i = 0; i < n; ++i) {
       to.push(std::move(items_[i]));
     }
-    std::move(items_.begin() + static_cast<std::ptrdiff_t>(n), items_.begin() + static_cast<std::ptrdiff_t>(size_),
-              items_.begin());
+    std::move(items_.begin() + static_cast<std::ptrdiff_t>(n),
+              items_.begin() + static_cast<std::ptrdiff_t>(size_), items_.begin());
     size_ -= n;
   }
 

@@ -1,6 +1,7 @@
 #include "edaobs/telemetry/trace/tracer.h"
 
 #include "edaobs/telemetry/sdk/trace/id_generator.h"
+
 #include "id_bits.h"
 #include "span_data_pool.h"
 
@@ -40,8 +41,9 @@ Span Tracer::start_span(std::string_view name, StartSpanOptions options) noexcep
 
 // One named result object on every path, so it is built in place in the caller (NRVO) instead of
 // being moved, which matters at the nanosecond scale of unsampled spans.
-Span Tracer::start(std::string_view name, SpanKind kind, const SpanContext* parent, std::vector<SpanLink>* links,
-                   const std::optional<std::chrono::system_clock::time_point>& start_time) noexcept {
+Span Tracer::start(
+    std::string_view name, SpanKind kind, const SpanContext* parent, std::vector<SpanLink>* links,
+    const std::optional<std::chrono::system_clock::time_point>& start_time) noexcept {
   Span span;
   if (processor_ == nullptr) {
     // Disabled: pass the parent through so propagation still works end to end.

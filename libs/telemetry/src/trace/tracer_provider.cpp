@@ -8,8 +8,10 @@ namespace edaobs::telemetry {
 namespace {
 
 Resource resource_for(const TracerProviderOptions& options) {
-  const std::string instance_id = options.service_instance_id.empty() ? random_uuid() : options.service_instance_id;
-  return make_resource(options.service_name, options.service_version, instance_id, options.resource_attributes);
+  const std::string instance_id =
+      options.service_instance_id.empty() ? random_uuid() : options.service_instance_id;
+  return make_resource(options.service_name, options.service_version, instance_id,
+                       options.resource_attributes);
 }
 
 }  // namespace
@@ -32,7 +34,8 @@ TracerProvider::TracerProvider(const TracerProviderOptions& options)
   start(std::move(exporter));
 }
 
-TracerProvider::TracerProvider(const TracerProviderOptions& options, std::unique_ptr<SpanExporter> exporter)
+TracerProvider::TracerProvider(const TracerProviderOptions& options,
+                               std::unique_ptr<SpanExporter> exporter)
     : options_(options), resource_(resource_for(options)) {
   start(std::move(exporter));
 }

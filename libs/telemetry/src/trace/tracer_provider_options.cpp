@@ -2,16 +2,15 @@
 // configuration specification, validated strictly (a typo should fail at startup, not silently
 // fall back to a default).
 #include <charconv>
-
-#include "edaobs/core/config_error.h"
 #include <cstdlib>
 #include <limits>
 #include <stdexcept>
 
-#include "common/env_values.h"
-
+#include "edaobs/core/config_error.h"
 #include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
 #include "edaobs/telemetry/sdk/trace/tracer_provider.h"
+
+#include "common/env_values.h"
 
 namespace edaobs::telemetry {
 namespace {
@@ -77,7 +76,8 @@ std::vector<std::pair<std::string, std::string>> parse_key_value_list(std::strin
     if (key.empty()) {
       throw bad_value(variable, member, "empty key");
     }
-    out.emplace_back(percent_decode(variable, key), percent_decode(variable, trim(member.substr(eq + 1))));
+    out.emplace_back(percent_decode(variable, key),
+                     percent_decode(variable, trim(member.substr(eq + 1))));
   }
   return out;
 }
@@ -162,7 +162,8 @@ void read_otlp_exporter(const detail::EnvLookup& lookup, TracerProviderOptions& 
       }
     }
   }
-  for (const char* name : {"OTEL_EXPORTER_OTLP_COMPRESSION", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"}) {
+  for (const char* name :
+       {"OTEL_EXPORTER_OTLP_COMPRESSION", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"}) {
     if (auto v = read(lookup, name)) {
       const std::string compression = to_lower_ascii(trim(*v));
       if (compression == "gzip") {
@@ -178,7 +179,8 @@ void read_otlp_exporter(const detail::EnvLookup& lookup, TracerProviderOptions& 
 
 // OTEL_[SPAN_]ATTRIBUTE_{VALUE_LENGTH,COUNT}_LIMIT.
 void read_attribute_limits(const detail::EnvLookup& lookup, TracerProviderOptions& options) {
-  for (const char* name : {"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT"}) {
+  for (const char* name :
+       {"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT"}) {
     if (auto v = read(lookup, name)) {
       options.attribute_limits.value_length = static_cast<std::size_t>(parse_unsigned(name, *v, 0));
     }
@@ -199,22 +201,24 @@ void read_attribute_limits(const detail::EnvLookup& lookup, TracerProviderOption
 void read_sampler(const detail::EnvLookup& lookup, TracerProviderOptions& options) {
   const std::optional<std::string> sampler_arg = read(lookup, "OTEL_TRACES_SAMPLER_ARG");
   if (auto v = read(lookup, "OTEL_TRACES_SAMPLER")) {
-    options.sampler = SamplerOptions::parse(to_lower_ascii(trim(*v)),
-                                            sampler_arg ? std::optional<std::string_view>(trim(*sampler_arg))
-                                                        : std::nullopt);
+    options.sampler = SamplerOptions::parse(
+        to_lower_ascii(trim(*v)),
+        sampler_arg ? std::optional<std::string_view>(trim(*sampler_arg)) : std::nullopt);
   }
 }
 
 // OTEL_BSP_*.
 void read_batch(const detail::EnvLookup& lookup, TracerProviderOptions& options) {
   if (auto v = read(lookup, "OTEL_BSP_MAX_QUEUE_SIZE")) {
-    options.batch.max_queue_size = static_cast<std::size_t>(parse_unsigned("OTEL_BSP_MAX_QUEUE_SIZE", *v, 1));
+    options.batch.max_queue_size =
+        static_cast<std::size_t>(parse_unsigned("OTEL_BSP_MAX_QUEUE_SIZE", *v, 1));
   }
   if (auto v = read(lookup, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE")) {
     options.batch.max_export_batch_size =
         static_cast<std::size_t>(parse_unsigned("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", *v, 1));
     if (options.batch.max_export_batch_size > options.batch.max_queue_size) {
-      throw bad_value("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", *v, "must not exceed OTEL_BSP_MAX_QUEUE_SIZE");
+      throw bad_value("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", *v,
+                      "must not exceed OTEL_BSP_MAX_QUEUE_SIZE");
     }
   }
   if (auto v = read(lookup, "OTEL_BSP_SCHEDULE_DELAY")) {

@@ -28,7 +28,8 @@ template <class E>
 template <class T, class E = Failure>
 class [[nodiscard]] Expected {
  public:
-  Expected(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Expected(T value)
+      : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
   template <class G>
   Expected(Unexpected<G> error)  // NOLINT: implicit by design
       : state_(std::in_place_index<1>, std::move(error.error)) {}
@@ -59,7 +60,8 @@ class [[nodiscard]] Expected<void, E> {
  public:
   Expected() = default;  // success
   template <class G>
-  Expected(Unexpected<G> error) : error_(std::move(error.error)), failed_(true) {}  // NOLINT: implicit by design
+  Expected(Unexpected<G> error)
+      : error_(std::move(error.error)), failed_(true) {}  // NOLINT: implicit by design
 
   [[nodiscard]] bool has_value() const noexcept { return !failed_; }
   explicit operator bool() const noexcept { return has_value(); }

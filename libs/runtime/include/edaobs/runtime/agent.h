@@ -73,7 +73,8 @@ class Agent {
   // clients must outlive the endpoints (they do when declared before consume()/serve()).
   template <typename... Clients>
   void watch(Clients&... clients) {
-    telemetry().readiness().add_check("kafka", [&clients...] { return (clients.connected() && ...); });
+    telemetry().readiness().add_check("kafka",
+                                      [&clients...] { return (clients.connected() && ...); });
     stop_on_fatal_error(shutdown_, telemetry(), clients...);
   }
 

@@ -13,9 +13,9 @@
 namespace edaobs::runtime {
 
 struct FaultSettings {
-  double error_rate = 0;   // fraction of events whose processing fails ("injected")
+  double error_rate = 0;                 // fraction of events whose processing fails ("injected")
   std::chrono::milliseconds latency{0};  // added to every event's processing
-  double poison_rate = 0;  // fraction of events republished as malformed records
+  double poison_rate = 0;                // fraction of events republished as malformed records
   bool admin_enabled = false;
 };
 

@@ -10,7 +10,7 @@ namespace edaobs::runtime {
 
 struct KafkaSettings {
   kafka::ProducerOptions producer;
-  kafka::ConsumerOptions consumer;  // without topics: the agent sets them
+  kafka::ConsumerOptions consumer;             // without topics: the agent sets them
   kafka::LogEventPublisherOptions log_events;  // WARN/ERROR lines to observability.logs
 };
 

@@ -47,8 +47,8 @@ class Settings {
   };
   // The raw value and where it came from, or nullptr when the default applies.
   const std::string* lookup(std::string_view flag, std::string_view env, std::string* origin);
-  [[noreturn]] static void fail(std::string_view flag, std::string_view env,
-                                std::string_view value, std::string_view why);
+  [[noreturn]] static void fail(std::string_view flag, std::string_view env, std::string_view value,
+                                std::string_view why);
 
   std::map<std::string, std::string, std::less<>> flags_;
   std::map<std::string, std::string, std::less<>> environment_;

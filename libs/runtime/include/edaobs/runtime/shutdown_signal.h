@@ -32,7 +32,9 @@ class ShutdownSignal {
   ShutdownSignal(ShutdownSignal&&) = delete;
   ShutdownSignal& operator=(ShutdownSignal&&) = delete;
 
-  [[nodiscard]] bool requested() const noexcept { return requested_.load(std::memory_order_acquire); }
+  [[nodiscard]] bool requested() const noexcept {
+    return requested_.load(std::memory_order_acquire);
+  }
   // Blocks until a stop is requested or the timeout passes; returns requested().
   bool wait_for(std::chrono::milliseconds timeout);
   void wait();
@@ -47,7 +49,9 @@ class ShutdownSignal {
   // The signal that caused the stop (0 when requested from inside).
   [[nodiscard]] int signal_number() const noexcept { return signal_.load(); }
   // How long the orderly stop may take once a signal arrived (0: no limit).
-  void set_deadline(std::chrono::milliseconds deadline) noexcept { deadline_ms_.store(deadline.count()); }
+  void set_deadline(std::chrono::milliseconds deadline) noexcept {
+    deadline_ms_.store(deadline.count());
+  }
 
  private:
   void watch_the_stop();

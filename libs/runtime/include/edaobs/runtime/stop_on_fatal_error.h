@@ -19,9 +19,13 @@ namespace edaobs::runtime {
 // `clients` (kafka::Producer, kafka::Consumer) and `shutdown` must outlive the telemetry's
 // endpoints (declare them before telemetry.serve()).
 template <typename... Clients>
-void stop_on_fatal_error(ShutdownSignal& shutdown, telemetry::Telemetry& telemetry, Clients&... clients) {
-  telemetry.liveness().add_check("kafka", [&clients...] { return (!clients.fatal_error() && ...); });
-  (clients.on_fatal_error([&shutdown](std::string_view) { shutdown.request_failure(kExitFatalError); }), ...);
+void stop_on_fatal_error(ShutdownSignal& shutdown, telemetry::Telemetry& telemetry,
+                         Clients&... clients) {
+  telemetry.liveness().add_check("kafka",
+                                 [&clients...] { return (!clients.fatal_error() && ...); });
+  (clients.on_fatal_error(
+       [&shutdown](std::string_view) { shutdown.request_failure(kExitFatalError); }),
+   ...);
 }
 
 }  // namespace edaobs::runtime

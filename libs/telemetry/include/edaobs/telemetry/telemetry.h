@@ -22,10 +22,10 @@
 #include "edaobs/telemetry/http/http_server.h"
 #include "edaobs/telemetry/http/readiness.h"
 #include "edaobs/telemetry/logs/logger.h"
-#include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
 #include "edaobs/telemetry/metrics/registry.h"
-#include "edaobs/telemetry/trace/tracer.h"
+#include "edaobs/telemetry/sdk/logs/otlp_log_exporter.h"
 #include "edaobs/telemetry/sdk/trace/tracer_provider.h"
+#include "edaobs/telemetry/trace/tracer.h"
 
 namespace edaobs::telemetry {
 

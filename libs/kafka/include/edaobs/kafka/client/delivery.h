@@ -16,7 +16,8 @@ namespace edaobs::kafka {
 
 struct DeliveryReport {
   bool ok = false;
-  Failure error;  // when !ok: reason = librdkafka's error name ("_MSG_TIMED_OUT", ...), detail = its text
+  Failure error;  // when !ok: reason = librdkafka's error name ("_MSG_TIMED_OUT", ...), detail =
+                  // its text
   std::string topic;
   std::int32_t partition = -1;  // known when ok
   std::int64_t offset = -1;     // known when ok

@@ -57,7 +57,7 @@ class Producer {
   // Enqueues a record as it is (e.g. a dead letter, or a deliberately malformed record); span
   // event.* attributes come from its ce_* headers when present.
   Status send_record(std::string_view topic, EncodedRecord record,
-                         DeliveryCallback on_delivery = {});
+                     DeliveryCallback on_delivery = {});
   // send() with the delivery report as a future; an enqueue failure is a ready, failed report.
   [[nodiscard]] std::future<DeliveryReport> send_for_report(std::string_view topic,
                                                             const Event& event);
@@ -85,7 +85,7 @@ class Producer {
   friend class detail::DeliveryDispatcher;
 
   Status send_impl(std::string_view topic, EncodedRecord record, DeliveryCallback on_delivery,
-                       const Event* event);
+                   const Event* event);
   void start_send_span(PendingDelivery& pending, EncodedRecord& record, const Event* event);
   void deliver(std::unique_ptr<PendingDelivery> pending, const DeliveryReport& report) noexcept;
   void poll_loop(std::stop_token stop);

@@ -63,9 +63,11 @@ namespace decode_reasons {
 inline constexpr std::string_view kMissingHeader = "missing_header";     // absent or empty
 inline constexpr std::string_view kBadSpecVersion = "bad_specversion";   // not "1.0"
 inline constexpr std::string_view kBadContentType = "bad_content_type";  // not application/json
-inline constexpr std::string_view kBadJson = "bad_json";      // not well-formed (or not an object, see DataShape)
-inline constexpr std::string_view kOversized = "oversized";   // beyond DecodeOptions::max_record_bytes
-inline constexpr std::string_view kBadTime = "bad_time";      // ce_time is not RFC 3339
+inline constexpr std::string_view kBadJson =
+    "bad_json";  // not well-formed (or not an object, see DataShape)
+inline constexpr std::string_view kOversized =
+    "oversized";                                          // beyond DecodeOptions::max_record_bytes
+inline constexpr std::string_view kBadTime = "bad_time";  // ce_time is not RFC 3339
 }  // namespace decode_reasons
 
 // A consumed record, borrowed. Null key = no key.

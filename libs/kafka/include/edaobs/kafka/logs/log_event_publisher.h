@@ -11,10 +11,11 @@
 // producer (separate from the event producer, so log traffic never competes with events).
 // A line that cannot be published is counted in log_events_fallback_total{reason} and handed to
 // the fallback if one is set (by default none: the line is already in the agent's own log, so
-// writing it to stderr again would print it twice): reason "queue_full" (queue at capacity), "produce_failed"
-// (librdkafka refused it), "delivery_failed" (not acknowledged within delivery_timeout, e.g. the
-// broker is unreachable), "closed" (published after close). Acknowledged lines count in
-// log_events_published_total. The publisher never logs through the Logger (no feedback loop).
+// writing it to stderr again would print it twice): reason "queue_full" (queue at capacity),
+// "produce_failed" (librdkafka refused it), "delivery_failed" (not acknowledged within
+// delivery_timeout, e.g. the broker is unreachable), "closed" (published after close). Acknowledged
+// lines count in log_events_published_total. The publisher never logs through the Logger (no
+// feedback loop).
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -34,7 +35,7 @@ struct LogEventPublisherOptions {
   std::string brokers = "127.0.0.1:9092";
   std::string client_id = "edaobs-log-events";
   std::string topic = "observability.logs";
-  std::string source = "edaobs";  // ce_source and record key; use the service name
+  std::string source = "edaobs";      // ce_source and record key; use the service name
   std::size_t queue_capacity = 1024;  // lines waiting for the worker (and librdkafka's own bound)
   // How long a line may wait for the broker before it falls back to the local log.
   std::chrono::milliseconds delivery_timeout{5000};

@@ -5,12 +5,12 @@
 //   Readiness readiness;
 //   readiness.add_check("kafka_connected", [&] { return consumer.connected(); });
 //   HttpServer server({.address = "127.0.0.1", .port = 8080}, registry, readiness);
-//   server.add_route("POST", "/events", [&](const HttpRequest& r) { ...; return HttpResponse{202}; });
-//   server.start();
+//   server.add_route("POST", "/events", [&](const HttpRequest& r) { ...; return HttpResponse{202};
+//   }); server.start();
 //
 // Handlers (and readiness checks, and metric collect callbacks) run on the server's one io
-// thread (edaobs-http): they must be quick and must not block, or they delay every other request. A route
-// whose answer has to wait for something (a broker acknowledgement) is a deferred route: its
+// thread (edaobs-http): they must be quick and must not block, or they delay every other request. A
+// route whose answer has to wait for something (a broker acknowledgement) is a deferred route: its
 // handler hands the waiting to an HttpResponder (http_responder.h) and returns at once.
 #include <chrono>
 #include <cstddef>
@@ -31,11 +31,11 @@
 namespace edaobs::telemetry {
 
 struct HttpServerOptions {
-  std::string address = "127.0.0.1";  // loopback unless told otherwise
-  std::uint16_t port = 8080;  // 0 picks a free port; HttpServer::port() reports it
-  std::size_t max_body_bytes = 1024 * 1024;              // larger bodies get 413
-  std::chrono::milliseconds idle_timeout{30'000};        // keep-alive connection idle limit
-  std::chrono::milliseconds shutdown_timeout{2'000};     // stop() waits at most this long
+  std::string address = "127.0.0.1";         // loopback unless told otherwise
+  std::uint16_t port = 8080;                 // 0 picks a free port; HttpServer::port() reports it
+  std::size_t max_body_bytes = 1024 * 1024;  // larger bodies get 413
+  std::chrono::milliseconds idle_timeout{30'000};     // keep-alive connection idle limit
+  std::chrono::milliseconds shutdown_timeout{2'000};  // stop() waits at most this long
   // Requests of deferred routes waiting for their answer at once; more get 503 at once.
   std::size_t max_pending_replies = 1024;
 };

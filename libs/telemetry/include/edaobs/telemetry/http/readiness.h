@@ -31,7 +31,8 @@ struct ReadinessReport {
 class Readiness {
  public:
   enum class WhenEmpty { kNotReady, kReady };
-  explicit Readiness(WhenEmpty when_empty = WhenEmpty::kNotReady) noexcept : when_empty_(when_empty) {}
+  explicit Readiness(WhenEmpty when_empty = WhenEmpty::kNotReady) noexcept
+      : when_empty_(when_empty) {}
 
   // A check with an existing name replaces it.
   void add_check(std::string name, std::function<bool()> check);

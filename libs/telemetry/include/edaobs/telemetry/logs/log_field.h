@@ -38,8 +38,7 @@ struct LogField {
 
   template <class Rep, class Period>
   LogField(std::string_view field_key, std::chrono::duration<Rep, Period> elapsed) noexcept
-      : key(field_key),
-        value(std::chrono::duration<double, std::milli>(elapsed).count()) {}
+      : key(field_key), value(std::chrono::duration<double, std::milli>(elapsed).count()) {}
 
  private:
   template <std::integral T>

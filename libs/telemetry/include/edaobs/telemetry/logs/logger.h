@@ -31,12 +31,12 @@
 // Never blocks the caller and never throws from a log call: at most queue_size lines wait in
 // the queue; when it is full, new lines are discarded and counted in dropped_lines()
 // (discard-newest).
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <array>
 #include <initializer_list>
 #include <memory>
 #include <source_location>
@@ -57,9 +57,9 @@ class OtlpLogExporter;
 
 // Field keys masked by default. EDAOBS_LOG_MASKED_KEYS adds to them.
 inline constexpr std::array<std::string_view, 18> kDefaultMaskedKeys{
-    "password", "passwd",        "secret",       "token",       "access_token", "refresh_token",
-    "api_key",  "apikey",        "authorization", "cookie",     "set-cookie",   "private_key",
-    "card",     "card_number",   "pan",          "cvv",         "ssn",          "credentials"};
+    "password", "passwd",      "secret",        "token",  "access_token", "refresh_token",
+    "api_key",  "apikey",      "authorization", "cookie", "set-cookie",   "private_key",
+    "card",     "card_number", "pan",           "cvv",    "ssn",          "credentials"};
 
 struct LoggerOptions {
   std::string service;
@@ -67,8 +67,8 @@ struct LoggerOptions {
   // Compared ASCII case-insensitively; starts with the usual names of secrets and card data
   // (kDefaultMaskedKeys), so a copied agent that logs {"password", p} does not leak it.
   std::vector<std::string> masked_keys{kDefaultMaskedKeys.begin(), kDefaultMaskedKeys.end()};
-  std::size_t queue_size = 4096;         // lines in flight before new ones are dropped (>= 1)
-  std::string output = "stderr";         // "stderr" | "stdout" | file path
+  std::size_t queue_size = 4096;  // lines in flight before new ones are dropped (>= 1)
+  std::string output = "stderr";  // "stderr" | "stdout" | file path
   // When set, lines go here instead of `output` (tests, custom destinations).
   std::shared_ptr<LogWriter> writer;
   std::size_t max_value_bytes = 16 * 1024;  // per string value, msg included; 0 = no limit

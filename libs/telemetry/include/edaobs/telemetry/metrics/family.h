@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "edaobs/telemetry/metrics/counter.h"
-#include "edaobs/telemetry/sdk/metrics/exposition_format.h"
 #include "edaobs/telemetry/metrics/gauge.h"
 #include "edaobs/telemetry/metrics/histogram.h"
+#include "edaobs/telemetry/sdk/metrics/exposition_format.h"
 
 namespace edaobs::telemetry {
 
@@ -32,7 +32,9 @@ class FamilyBase {
   // The name samples are exposed under: counters always end in `_total`.
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   [[nodiscard]] const std::string& help() const noexcept { return help_; }
-  [[nodiscard]] const std::vector<std::string>& label_names() const noexcept { return label_names_; }
+  [[nodiscard]] const std::vector<std::string>& label_names() const noexcept {
+    return label_names_;
+  }
   [[nodiscard]] virtual std::size_t series_count() const = 0;
   // Appends the family (HELP, TYPE, samples) in `format` to `out`. Nothing when it has no series.
   virtual void render(ExpositionFormat format, std::string& out) const = 0;

@@ -13,7 +13,9 @@ class alignas(64) Gauge {
   Gauge(const Gauge&) = delete;
   Gauge& operator=(const Gauge&) = delete;
 
-  void set(double v) noexcept { bits_.store(std::bit_cast<std::uint64_t>(v), std::memory_order_relaxed); }
+  void set(double v) noexcept {
+    bits_.store(std::bit_cast<std::uint64_t>(v), std::memory_order_relaxed);
+  }
   void inc(double v = 1.0) noexcept { add(v); }
   void dec(double v = 1.0) noexcept { add(-v); }
   // Sets the gauge to the current wall-clock time in seconds since the Unix epoch.

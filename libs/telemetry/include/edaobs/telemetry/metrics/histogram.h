@@ -20,13 +20,14 @@ namespace edaobs::telemetry {
 // `count` bounds: start, start+width, ...
 [[nodiscard]] std::vector<double> linear_buckets(double start, double width, std::size_t count);
 // `count` bounds: start, start*factor, ...
-[[nodiscard]] std::vector<double> exponential_buckets(double start, double factor, std::size_t count);
+[[nodiscard]] std::vector<double> exponential_buckets(double start, double factor,
+                                                      std::size_t count);
 
 struct HistogramSnapshot {
-  std::vector<double> upper_bounds;         // finite bounds; +Inf is implicit
-  std::vector<std::uint64_t> cumulative;    // one per finite bound, then +Inf
+  std::vector<double> upper_bounds;       // finite bounds; +Inf is implicit
+  std::vector<std::uint64_t> cumulative;  // one per finite bound, then +Inf
   double sum = 0.0;
-  std::uint64_t count = 0;                  // == cumulative.back()
+  std::uint64_t count = 0;                         // == cumulative.back()
   std::vector<std::optional<Exemplar>> exemplars;  // one per bucket, +Inf last
 };
 
@@ -112,7 +113,7 @@ class alignas(64) Histogram {
   void store_exemplar(std::size_t bucket, const SpanContext& context, double v) noexcept;
 
   std::span<const double> bounds_;
-  std::unique_ptr<Cell[]> counts_;              // bounds.size() + 1 cells
+  std::unique_ptr<Cell[]> counts_;  // bounds.size() + 1 cells
   std::atomic<std::uint64_t> sum_bits_{0};
   std::unique_ptr<ExemplarSlot[]> exemplars_;  // bounds.size() + 1 slots
 };

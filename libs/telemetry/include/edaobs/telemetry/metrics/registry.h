@@ -21,10 +21,10 @@
 #include <utility>
 #include <vector>
 
-#include "edaobs/telemetry/sdk/metrics/callback_sink.h"
-#include "edaobs/telemetry/sdk/metrics/exposition_format.h"
 #include "edaobs/telemetry/metrics/family.h"
 #include "edaobs/telemetry/metrics/histogram.h"
+#include "edaobs/telemetry/sdk/metrics/callback_sink.h"
+#include "edaobs/telemetry/sdk/metrics/exposition_format.h"
 
 namespace edaobs::telemetry {
 
@@ -77,7 +77,7 @@ class Registry {
 
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<FamilyBase>, std::less<>> families_;  // by exposed name
-  std::map<std::string, const FamilyBase*, std::less<>> reserved_names_;     // every sample name
+  std::map<std::string, const FamilyBase*, std::less<>> reserved_names_;      // every sample name
   std::vector<std::shared_ptr<const std::function<void(CallbackSink&)>>> callbacks_;
 };
 

@@ -35,8 +35,10 @@ class InMemorySpanStore {
 
 class InMemorySpanExporter final : public SpanExporter {
  public:
-  explicit InMemorySpanExporter(std::shared_ptr<InMemorySpanStore> store) : store_(std::move(store)) {}
-  ExportResult export_spans(SpanBatch batch, std::chrono::steady_clock::time_point deadline) override;
+  explicit InMemorySpanExporter(std::shared_ptr<InMemorySpanStore> store)
+      : store_(std::move(store)) {}
+  ExportResult export_spans(SpanBatch batch,
+                            std::chrono::steady_clock::time_point deadline) override;
 
  private:
   std::shared_ptr<InMemorySpanStore> store_;

@@ -70,7 +70,8 @@ class AttributeList {
   Entry* find_entry(std::string_view key) noexcept;
   Entry* slot_for(std::string_view key);  // existing entry or a new one; null when over the limit
   std::uint64_t append_string(std::string_view s);
-  [[nodiscard]] std::string_view arena_view(std::uint32_t offset, std::uint32_t size) const noexcept {
+  [[nodiscard]] std::string_view arena_view(std::uint32_t offset,
+                                            std::uint32_t size) const noexcept {
     return {arena_.data() + offset, size};
   }
 

@@ -11,10 +11,10 @@
 #include <string>
 #include <string_view>
 
-#include "edaobs/telemetry/trace/attributes.h"
-#include "edaobs/telemetry/trace/span_context.h"
 #include "edaobs/telemetry/sdk/trace/span_data.h"
 #include "edaobs/telemetry/sdk/trace/span_processor.h"
+#include "edaobs/telemetry/trace/attributes.h"
+#include "edaobs/telemetry/trace/span_context.h"
 
 namespace edaobs::telemetry {
 
@@ -72,7 +72,8 @@ class Span {
     set_attribute(key, static_cast<std::int64_t>(value));
   }
 
-  void add_event(std::string_view name, std::initializer_list<AttributeKeyValue> attributes = {}) noexcept;
+  void add_event(std::string_view name,
+                 std::initializer_list<AttributeKeyValue> attributes = {}) noexcept;
   void add_event(std::string_view name, const OwnedAttributes& attributes) noexcept;
 
   // OpenTelemetry rules: kUnset is ignored, kOk is final, the description is kept only for kError.

@@ -9,17 +9,17 @@
 #include <vector>
 
 #include "edaobs/telemetry/sdk/trace/sampler.h"
-#include "edaobs/telemetry/trace/span.h"
-#include "edaobs/telemetry/trace/span_context.h"
 #include "edaobs/telemetry/sdk/trace/span_data.h"
 #include "edaobs/telemetry/sdk/trace/span_processor.h"
+#include "edaobs/telemetry/trace/span.h"
+#include "edaobs/telemetry/trace/span_context.h"
 
 namespace edaobs::telemetry {
 
 struct StartSpanOptions {
   SpanKind kind = SpanKind::kInternal;
   std::optional<SpanContext> parent{};  // explicit parent; else the active context is used
-  bool new_root = false;              // ignore the active context, start a new trace
+  bool new_root = false;                // ignore the active context, start a new trace
   std::vector<SpanLink> links{};
   std::optional<std::chrono::system_clock::time_point> start_time{};  // default: now
 };
@@ -47,7 +47,8 @@ class Tracer {
 
  private:
   // `parent` is null or valid.
-  Span start(std::string_view name, SpanKind kind, const SpanContext* parent, std::vector<SpanLink>* links,
+  Span start(std::string_view name, SpanKind kind, const SpanContext* parent,
+             std::vector<SpanLink>* links,
              const std::optional<std::chrono::system_clock::time_point>& start_time) noexcept;
 
   Sampler sampler_;

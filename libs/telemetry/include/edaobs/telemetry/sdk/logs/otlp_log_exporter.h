@@ -21,9 +21,9 @@
 #include <string_view>
 #include <vector>
 
-#include "edaobs/telemetry/trace/header_map_carrier.h"
 #include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
 #include "edaobs/telemetry/sdk/trace/resource.h"
+#include "edaobs/telemetry/trace/header_map_carrier.h"
 
 namespace edaobs::telemetry {
 
@@ -36,8 +36,9 @@ struct OtlpLogExporterOptions {
   std::chrono::milliseconds timeout{10000};  // one POST attempt
   std::size_t max_queue_size = 2048;         // OTEL_BLRP_MAX_QUEUE_SIZE
   std::size_t max_export_batch_size = 512;   // OTEL_BLRP_MAX_EXPORT_BATCH_SIZE (<= queue size)
-  std::chrono::milliseconds schedule_delay{1000};   // OTEL_BLRP_SCHEDULE_DELAY
-  std::chrono::milliseconds export_timeout{30000};  // OTEL_BLRP_EXPORT_TIMEOUT: one batch, retries included
+  std::chrono::milliseconds schedule_delay{1000};  // OTEL_BLRP_SCHEDULE_DELAY
+  std::chrono::milliseconds export_timeout{
+      30000};  // OTEL_BLRP_EXPORT_TIMEOUT: one batch, retries included
   std::chrono::milliseconds initial_backoff{500};
   std::chrono::milliseconds max_backoff{5000};
   HostResolver resolve{};  // empty: getaddrinfo
@@ -54,7 +55,8 @@ struct OtlpLogExporterOptions {
   // Unset or empty variables keep the default; a bad value throws std::invalid_argument whose
   // message starts with the variable's name.
   static OtlpLogExporterOptions from_env();
-  static OtlpLogExporterOptions from_env(const std::function<std::optional<std::string>(std::string_view)>& lookup);
+  static OtlpLogExporterOptions from_env(
+      const std::function<std::optional<std::string>(std::string_view)>& lookup);
 };
 
 struct LogExportStats {
@@ -69,7 +71,8 @@ class OtlpLogExporter {
  public:
   // Starts the export worker. Throws std::invalid_argument for a bad endpoint or a zero queue
   // or batch size. Fields whose key is in `masked_keys` are sent as "***", as in the JSON line.
-  OtlpLogExporter(OtlpLogExporterOptions options, Resource resource, const std::vector<std::string>& masked_keys);
+  OtlpLogExporter(OtlpLogExporterOptions options, Resource resource,
+                  const std::vector<std::string>& masked_keys);
   ~OtlpLogExporter();  // shutdown() with export_timeout
   OtlpLogExporter(const OtlpLogExporter&) = delete;
   OtlpLogExporter& operator=(const OtlpLogExporter&) = delete;

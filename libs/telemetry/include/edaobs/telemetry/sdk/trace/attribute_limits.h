@@ -21,7 +21,8 @@ struct AttributeLimits {
 };
 
 // `s` cut to at most `limit` bytes, backing off to the start of a UTF-8 sequence.
-[[nodiscard]] inline std::string_view truncate_utf8(std::string_view s, std::size_t limit) noexcept {
+[[nodiscard]] inline std::string_view truncate_utf8(std::string_view s,
+                                                    std::size_t limit) noexcept {
   if (s.size() <= limit) {
     return s;
   }
@@ -32,7 +33,8 @@ struct AttributeLimits {
   return s.substr(0, cut);
 }
 
-[[nodiscard]] inline AttributeValueView limited(const AttributeValueView& value, const AttributeLimits& limits) noexcept {
+[[nodiscard]] inline AttributeValueView limited(const AttributeValueView& value,
+                                                const AttributeLimits& limits) noexcept {
   if (const auto* text = std::get_if<std::string_view>(&value)) {
     return truncate_utf8(*text, limits.value_length);
   }

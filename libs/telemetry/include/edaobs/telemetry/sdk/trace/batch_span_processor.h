@@ -23,7 +23,8 @@ class BatchSpanProcessor final : public SpanProcessor {
  public:
   // Starts the worker thread. Throws std::invalid_argument for a zero queue or batch size or a
   // non-positive export timeout.
-  BatchSpanProcessor(const BatchSpanProcessorOptions& options, std::unique_ptr<SpanExporter> exporter);
+  BatchSpanProcessor(const BatchSpanProcessorOptions& options,
+                     std::unique_ptr<SpanExporter> exporter);
   ~BatchSpanProcessor() override;  // shutdown()
   BatchSpanProcessor(const BatchSpanProcessor&) = delete;
   BatchSpanProcessor& operator=(const BatchSpanProcessor&) = delete;

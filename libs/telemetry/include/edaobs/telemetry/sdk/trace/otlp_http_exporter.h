@@ -18,16 +18,16 @@
 #include <vector>
 
 #include "edaobs/telemetry/sdk/trace/attribute_limits.h"
-#include "edaobs/telemetry/trace/header_map_carrier.h"
 #include "edaobs/telemetry/sdk/trace/resource.h"
 #include "edaobs/telemetry/sdk/trace/span_exporter.h"
+#include "edaobs/telemetry/trace/header_map_carrier.h"
 
 namespace edaobs::telemetry {
 
 struct HttpEndpoint {
-  std::string host{};       // IPv6 literals without brackets
-  std::string port{};       // "80" when the URL has none
-  std::string target{};     // path and query, "/" when empty
+  std::string host{};         // IPv6 literals without brackets
+  std::string port{};         // "80" when the URL has none
+  std::string target{};       // path and query, "/" when empty
   std::string host_header{};  // value of the Host header
 };
 
@@ -39,9 +39,9 @@ struct HttpEndpoint {
 
 // One try to deliver a batch, reported to OtlpHttpExporterOptions::on_attempt.
 struct ExportAttempt {
-  int number = 0;          // 1-based within one export call
-  int http_status = 0;     // 0 when no response arrived
-  std::string error{};     // empty on success; the partial_success message when spans were rejected
+  int number = 0;       // 1-based within one export call
+  int http_status = 0;  // 0 when no response arrived
+  std::string error{};  // empty on success; the partial_success message when spans were rejected
   std::int64_t rejected_spans = 0;  // partial_success.rejected_spans of a 2xx response
   bool will_retry = false;
   std::chrono::milliseconds retry_delay{0};  // wait before the next attempt when will_retry
@@ -53,7 +53,8 @@ enum class OtlpProtocol : std::uint8_t { kHttpProtobuf, kHttpJson };
 enum class OtlpCompression : std::uint8_t { kNone, kGzip };
 
 // Resolves a host name to numeric addresses (as text); may block, may throw. Tests inject one.
-using HostResolver = std::function<std::vector<std::string>(const std::string& host, const std::string& port)>;
+using HostResolver =
+    std::function<std::vector<std::string>(const std::string& host, const std::string& port)>;
 
 struct OtlpHttpExporterOptions {
   // Retry-After values beyond this are treated as this (the export deadline still applies).
@@ -63,7 +64,7 @@ struct OtlpHttpExporterOptions {
   OtlpProtocol protocol = OtlpProtocol::kHttpProtobuf;
   OtlpCompression compression = OtlpCompression::kNone;
   AttributeLimits attribute_limits{};
-  HeaderList headers{};                                      // extra request headers
+  HeaderList headers{};                      // extra request headers
   std::chrono::milliseconds timeout{10000};  // one attempt: connect, send, receive
   std::chrono::milliseconds initial_backoff{500};
   std::chrono::milliseconds max_backoff{5000};
@@ -80,7 +81,8 @@ class OtlpHttpExporter final : public SpanExporter {
   OtlpHttpExporter(const OtlpHttpExporter&) = delete;
   OtlpHttpExporter& operator=(const OtlpHttpExporter&) = delete;
 
-  ExportResult export_spans(SpanBatch batch, std::chrono::steady_clock::time_point deadline) override;
+  ExportResult export_spans(SpanBatch batch,
+                            std::chrono::steady_clock::time_point deadline) override;
   void cancel() noexcept override;
   void shutdown() noexcept override;
   [[nodiscard]] std::uint64_t rejected_in_last_export() const noexcept override;

@@ -13,8 +13,8 @@ namespace edaobs::telemetry {
 // Appends the request body for `spans` to `out` (so a caller can reuse one buffer).
 // Span, event and link attributes obey `limits` (see attribute_limits.h).
 void append_otlp_traces_json(std::string& out, const Resource& resource, SpanBatch spans,
-                              const AttributeLimits& limits = {});
+                             const AttributeLimits& limits = {});
 [[nodiscard]] std::string encode_otlp_traces_json(const Resource& resource, SpanBatch spans,
-                                                const AttributeLimits& limits = {});
+                                                  const AttributeLimits& limits = {});
 
 }  // namespace edaobs::telemetry

@@ -15,9 +15,11 @@ struct OtlpPartialSuccess {
 
 // An empty body, or one without partial_success, is full success (rejected_spans 0). nullopt when
 // the body is malformed. Fields other than partial_success are ignored.
-[[nodiscard]] std::optional<OtlpPartialSuccess> parse_otlp_traces_response_protobuf(std::string_view body);
+[[nodiscard]] std::optional<OtlpPartialSuccess> parse_otlp_traces_response_protobuf(
+    std::string_view body);
 // The JSON form: {"partialSuccess":{"rejectedSpans":"3","errorMessage":"..."}} (int64 as a
 // string or a number).
-[[nodiscard]] std::optional<OtlpPartialSuccess> parse_otlp_traces_response_json(std::string_view body);
+[[nodiscard]] std::optional<OtlpPartialSuccess> parse_otlp_traces_response_json(
+    std::string_view body);
 
 }  // namespace edaobs::telemetry

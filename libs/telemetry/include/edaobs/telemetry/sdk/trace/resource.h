@@ -23,8 +23,10 @@ struct Resource {
 };
 
 // Builds the resource: `extra` (e.g. parsed OTEL_RESOURCE_ATTRIBUTES) first, then the explicit
-// service fields override it (service.version/instance id only when non-empty), then telemetry.sdk.*.
-[[nodiscard]] Resource make_resource(std::string_view service_name, std::string_view service_version,
+// service fields override it (service.version/instance id only when non-empty), then
+// telemetry.sdk.*.
+[[nodiscard]] Resource make_resource(std::string_view service_name,
+                                     std::string_view service_version,
                                      std::string_view service_instance_id,
                                      const std::vector<std::pair<std::string, std::string>>& extra);
 

@@ -30,7 +30,8 @@ class Sampler {
 
   // `parent` is null or a valid context. Deterministic for the ratio sampler: the same trace id
   // always gets the same answer, so every service of a trace agrees.
-  [[nodiscard]] bool should_sample(const SpanContext* parent, const TraceId& trace_id) const noexcept {
+  [[nodiscard]] bool should_sample(const SpanContext* parent,
+                                   const TraceId& trace_id) const noexcept {
     if (parent_based_ && parent != nullptr) {
       return parent->sampled();
     }

@@ -18,7 +18,8 @@ class SpanExporter {
   virtual ~SpanExporter();
   // Called by the processor's single worker thread, one batch at a time; must give up by
   // `deadline` (retries included). The spans are only valid during the call.
-  virtual ExportResult export_spans(SpanBatch batch, std::chrono::steady_clock::time_point deadline) = 0;
+  virtual ExportResult export_spans(SpanBatch batch,
+                                    std::chrono::steady_clock::time_point deadline) = 0;
   // From any thread: abort waits and retries promptly; later exports fail fast.
   virtual void cancel() noexcept {}
   // After the last export: release connections and other resources.

@@ -1,8 +1,8 @@
 #pragma once
 // Owns the tracing pipeline: sampler + tracer, batch span processor (one worker thread, bounded
 // queue) and exporter (OTLP/HTTP, protobuf by default, unless one is injected). Configured from
-// the standard OTEL_* variables. Shuts down (flushing what is queued) when destroyed; every Span must have
-// ended by then.
+// the standard OTEL_* variables. Shuts down (flushing what is queued) when destroyed; every Span
+// must have ended by then.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -13,13 +13,13 @@
 #include <vector>
 
 #include "edaobs/telemetry/sdk/trace/batch_span_processor.h"
-#include "edaobs/telemetry/trace/header_map_carrier.h"
 #include "edaobs/telemetry/sdk/trace/otlp_http_exporter.h"
 #include "edaobs/telemetry/sdk/trace/resource.h"
 #include "edaobs/telemetry/sdk/trace/sampler.h"
 #include "edaobs/telemetry/sdk/trace/span_exporter.h"
-#include "edaobs/telemetry/trace/tracer.h"
 #include "edaobs/telemetry/sdk/trace/tracer_stats.h"
+#include "edaobs/telemetry/trace/header_map_carrier.h"
+#include "edaobs/telemetry/trace/tracer.h"
 
 namespace edaobs::telemetry {
 
@@ -56,7 +56,8 @@ struct TracerProviderOptions {
   // message starts with the variable's name.
   static TracerProviderOptions from_env();
   // The same, reading variables through `lookup` (tests).
-  static TracerProviderOptions from_env(const std::function<std::optional<std::string>(std::string_view)>& lookup);
+  static TracerProviderOptions from_env(
+      const std::function<std::optional<std::string>(std::string_view)>& lookup);
 };
 
 class TracerProvider {
@@ -93,7 +94,7 @@ class TracerProvider {
 // Parses "k1=v1,k2=v2" with percent-decoded values (the OTEL_RESOURCE_ATTRIBUTES and
 // OTEL_EXPORTER_OTLP_HEADERS format). Empty members are skipped. Throws std::invalid_argument
 // starting with `variable` on a member without '=', an empty key or a bad %-escape.
-[[nodiscard]] std::vector<std::pair<std::string, std::string>> parse_key_value_list(std::string_view variable,
-                                                                                   std::string_view value);
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> parse_key_value_list(
+    std::string_view variable, std::string_view value);
 
 }  // namespace edaobs::telemetry

@@ -11,11 +11,11 @@
 namespace edaobs::telemetry {
 
 struct TracerStats {
-  std::uint64_t spans_started = 0;    // recording (sampled) spans started
-  std::uint64_t spans_ended = 0;      // recording spans handed to the processor
-  std::uint64_t spans_exported = 0;   // accepted by the exporter
-  std::uint64_t spans_dropped = 0;    // rejected: queue full or processor shut down
-  std::uint64_t spans_failed = 0;     // in batches whose export failed, or rejected (partial success)
+  std::uint64_t spans_started = 0;   // recording (sampled) spans started
+  std::uint64_t spans_ended = 0;     // recording spans handed to the processor
+  std::uint64_t spans_exported = 0;  // accepted by the exporter
+  std::uint64_t spans_dropped = 0;   // rejected: queue full or processor shut down
+  std::uint64_t spans_failed = 0;  // in batches whose export failed, or rejected (partial success)
   std::uint64_t export_failures = 0;  // failed export calls (batches)
   std::uint64_t queue_size = 0;       // waiting in the queue
   std::uint64_t in_flight = 0;        // with the exporter right now
