@@ -14,6 +14,26 @@ using namespace edaobs;
 using Clock = std::chrono::steady_clock;
 constexpr runtime::AgentIdentity kAgent{"publisher", "1.0.0", 8080};
 
+// What a synthetic event's delivery report records. It runs with the send span active, so its
+// log line carries the trace id.
+kafka::DeliveryCallback on_delivery(runtime::ProcessingMetrics& processing, telemetry::Logger& log,
+                                    const kafka::Event& event, Clock::time_point started) {
+  return [&processing, &log, event, started](const kafka::DeliveryReport& report) {
+    if (report.ok) {
+      processing.succeeded(event.type, event.source, Clock::now() - started);
+      log.info("event published", {{"event_id", event.id},
+                                   {"event_type", event.type},
+                                   {"partition", report.partition},
+                                   {"offset", report.offset}});
+    } else {
+      processing.failed(event.type, event.source, report.error.reason, Clock::now() - started);
+      log.error(
+          "event not delivered",
+          {{"event_id", event.id}, {"event_type", event.type}, {"error", report.error.detail}});
+    }
+  };
+}
+
 int main(int argc, char** argv) try {
   // First: blocks the stop signals before any thread starts.
   runtime::Agent agent(kAgent, argc, argv);
@@ -50,23 +70,7 @@ int main(int argc, char** argv) try {
                [&](std::string_view body) { return factory.from_request(body); });
   auto publish = [&](const kafka::Event& event) {
     const auto started = Clock::now();
-    // The delivery report runs with the send span active, so its log line carries the trace id.
-    const auto status =
-        producer.send(topic, event, [&, event, started](const kafka::DeliveryReport& report) {
-          if (report.ok) {
-            processing.succeeded(event.type, event.source, Clock::now() - started);
-            log.info("event published", {{"event_id", event.id},
-                                         {"event_type", event.type},
-                                         {"partition", report.partition},
-                                         {"offset", report.offset}});
-          } else {
-            processing.failed(event.type, event.source, report.error.reason,
-                              Clock::now() - started);
-            log.error("event not delivered", {{"event_id", event.id},
-                                              {"event_type", event.type},
-                                              {"error", report.error.detail}});
-          }
-        });
+    const auto status = producer.send(topic, event, on_delivery(processing, log, event, started));
     if (!status)
       processing.failed(event.type, event.source, status.error().reason, Clock::now() - started);
   };

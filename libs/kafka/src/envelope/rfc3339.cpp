@@ -37,12 +37,7 @@ bool fits_system_clock(std::chrono::sys_seconds utc) noexcept {
 
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text) noexcept {
   using namespace std::chrono;
-  int year = 0;
-  int month = 0;
-  int day = 0;
-  int hour = 0;
-  int minute = 0;
-  int second = 0;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;  // NOLINT: one date
   if (!read_digits(text, 0, 4, year) || !expect(text, 4, '-') || !read_digits(text, 5, 2, month) ||
       !expect(text, 7, '-') || !read_digits(text, 8, 2, day) ||
       !(expect(text, 10, 'T') || expect(text, 10, 't')) || !read_digits(text, 11, 2, hour) ||
@@ -75,8 +70,7 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
     ++pos;
   } else if (expect(text, pos, '+') || expect(text, pos, '-')) {
     const int sign = text[pos] == '-' ? -1 : 1;
-    int offset_hour = 0;
-    int offset_minute = 0;
+    int offset_hour = 0, offset_minute = 0;  // NOLINT: one offset
     if (!read_digits(text, pos + 1, 2, offset_hour) || !expect(text, pos + 3, ':') ||
         !read_digits(text, pos + 4, 2, offset_minute) || offset_hour > 23 || offset_minute > 59) {
       return std::nullopt;

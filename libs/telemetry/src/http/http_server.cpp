@@ -1,5 +1,4 @@
-// GCC 12 reports -Wnull-dereference inside Asio's inlined scheduler code (false positives from
-// system headers that -isystem cannot silence once inlined into this file).
+// GCC 12: false -Wnull-dereference inside Asio's scheduler inlined here (-isystem can't help).
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 
 #include "edaobs/telemetry/http/http_server.h"
@@ -36,10 +35,8 @@
 
 namespace edaobs::telemetry {
 
-// One io thread. Sessions are C++20 coroutines; with more threads a session suspended on one
-// thread resumes on another, and ThreadSanitizer then reports Asio's per-thread frame cache (on
-// the first thread's stack) read from the second. One thread serves scrapes, probes and the
-// agents' routes with room to spare, since nothing on it blocks (deferred routes wait elsewhere).
+// One io thread: nothing on it blocks, and no session coroutine resumes on another thread
+// (TSan reported Asio's per-thread frame cache read across two).
 constexpr int kIoThreads = 1;
 
 namespace asio = boost::asio;

@@ -43,9 +43,7 @@ const OtlpLogExporterOptions& checked(const OtlpLogExporterOptions& options) {
   return options;
 }
 
-bool is_retryable_status(int status) {
-  return status == 429 || status == 502 || status == 503 || status == 504;
-}
+bool is_retryable_status(int s) { return s == 429 || s == 502 || s == 503 || s == 504; }
 
 // Retry-After in seconds (what OTLP receivers send) is a floor on the backoff, capped at a minute.
 milliseconds retry_delay(std::string_view retry_after, milliseconds jittered_backoff) {
