@@ -9,6 +9,7 @@
 #include "edaobs/kafka/envelope/event.h"
 #include "fuzz_input.h"
 
+using namespace edaobs;
 using namespace edaobs::kafka;
 
 namespace {

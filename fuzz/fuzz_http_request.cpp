@@ -22,6 +22,7 @@
 #include "http/route_table.h"
 
 namespace http = boost::beast::http;
+using namespace edaobs;
 using namespace edaobs::telemetry;
 
 namespace {

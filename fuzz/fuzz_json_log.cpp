@@ -18,6 +18,7 @@
 #include "logs/log_record.h"
 #include "logs/record_buffer.h"
 
+using namespace edaobs;
 using namespace edaobs::telemetry;
 
 namespace {

@@ -10,6 +10,7 @@
 #include "edaobs/telemetry/metrics/registry.h"
 #include "fuzz_input.h"
 
+using namespace edaobs;
 using namespace edaobs::telemetry;
 
 namespace {

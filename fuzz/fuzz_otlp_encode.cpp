@@ -17,6 +17,7 @@
 #include "edaobs/telemetry/sdk/trace/resource.h"
 #include "fuzz_input.h"
 
+using namespace edaobs;
 using namespace edaobs::telemetry;
 
 namespace {

@@ -10,6 +10,7 @@
 #include "edaobs/telemetry/trace/propagation.h"
 #include "fuzz_input.h"
 
+using namespace edaobs;
 using namespace edaobs::telemetry;
 
 namespace {
