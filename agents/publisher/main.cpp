@@ -3,6 +3,7 @@
 // that produces events.
 #include "edaobs/kafka/client/producer.h"
 #include "edaobs/runtime/agent.h"
+#include "edaobs/runtime/delivery_outcome.h"
 #include "edaobs/runtime/event_ingest.h"
 #include "edaobs/runtime/paced_loop.h"
 #include "edaobs/runtime/processing_metrics.h"
@@ -13,26 +14,6 @@
 using namespace edaobs;
 using Clock = std::chrono::steady_clock;
 constexpr runtime::AgentIdentity kAgent{"publisher", "1.0.0", 8080};
-
-// What a synthetic event's delivery report records. It runs with the send span active, so its
-// log line carries the trace id.
-kafka::DeliveryCallback on_delivery(runtime::ProcessingMetrics& processing, telemetry::Logger& log,
-                                    const kafka::Event& event, Clock::time_point started) {
-  return [&processing, &log, event, started](const kafka::DeliveryReport& report) {
-    if (report.ok) {
-      processing.succeeded(event.type, event.source, Clock::now() - started);
-      log.info("event published", {{"event_id", event.id},
-                                   {"event_type", event.type},
-                                   {"partition", report.partition},
-                                   {"offset", report.offset}});
-    } else {
-      processing.failed(event.type, event.source, report.error.reason, Clock::now() - started);
-      log.error(
-          "event not delivered",
-          {{"event_id", event.id}, {"event_type", event.type}, {"error", report.error.detail}});
-    }
-  };
-}
 
 int main(int argc, char** argv) try {
   // First: blocks the stop signals before any thread starts.
@@ -70,7 +51,11 @@ int main(int argc, char** argv) try {
                [&](std::string_view body) { return factory.from_request(body); });
   auto publish = [&](const kafka::Event& event) {
     const auto started = Clock::now();
-    const auto status = producer.send(topic, event, on_delivery(processing, log, event, started));
+    const auto status =
+        producer.send(topic, event, [&, event, started](const kafka::DeliveryReport& report) {
+          // Runs with the send span active, so the log line carries the trace id.
+          runtime::record_delivery(processing, log, event, report, started);
+        });
     if (!status)
       processing.failed(event.type, event.source, status.error().reason, Clock::now() - started);
   };

@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "edaobs/runtime/delivery_outcome.h"
+
 #include "ingest_replies.h"
 
 namespace edaobs::runtime {
@@ -95,20 +97,11 @@ void EventIngest::State::handle(const telemetry::HttpRequest& request,
 void EventIngest::State::answer(const kafka::DeliveryReport& report, const kafka::Event& event,
                                 Clock::time_point started,
                                 const telemetry::HttpResponder& responder) {
+  record_delivery(processing, log, event, report, started);
   if (report.ok) {
-    processing.succeeded(event.type, event.source, Clock::now() - started);
-    log.info("event published", {{"event_id", event.id},
-                                 {"event_type", event.type},
-                                 {"partition", report.partition},
-                                 {"offset", report.offset}});
     responder.respond(detail::created(event.id, report));
     return;
   }
-  processing.failed(event.type, event.source, report.error.reason, Clock::now() - started);
-  log.error("event not published", {{"event_id", event.id},
-                                    {"event_type", event.type},
-                                    {"error", report.error.reason},
-                                    {"possibly_persisted", report.possibly_persisted}});
   responder.respond(detail::not_delivered(report));
 }
 
